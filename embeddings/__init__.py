@@ -1,0 +1,1 @@
+"""Dense side of reportqa: the sentence-transformers encoder and the FAISS vector index."""

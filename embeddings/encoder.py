@@ -1,0 +1,77 @@
+"""Sentence-transformers encoder, imported lazily so CLI start-up stays instant."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class Encoder(Protocol):
+    """Anything that turns queries and passages into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+
+class EncoderUnavailable(RuntimeError):
+    """The model could not be loaded (not downloaded, no internet, broken folder)."""
+
+
+class SentenceTransformerEncoder:
+    """Wraps a SentenceTransformer and applies the model's own query/passage prompts."""
+
+    def __init__(self, model: str, device: str | None = None) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise EncoderUnavailable(f"sentence-transformers is not installed: {exc}") from exc
+        try:
+            self._model = SentenceTransformer(model, device=device or "cpu", local_files_only=_is_offline())
+        except Exception as exc:  # any loader failure means "no dense retrieval", never a crash
+            raise EncoderUnavailable(f"cannot load embedding model {model!r}: {type(exc).__name__}: {exc}") from exc
+        self.name = model
+        self.dim = int(self._model.get_embedding_dimension())
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else ("document" if "document" in prompts else None)
+        # Torch inference from many request threads at once only thrashes 2 cores.
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], prompt: str | None, batch_size: int, progress: bool) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(
+                texts, prompt_name=prompt, batch_size=batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=progress,
+            )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt, 16, False)
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt, batch_size, progress)
+
+
+def _is_offline() -> bool:
+    import os
+
+    return os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true", "TRUE")
+
+
+def load_encoder(model: str, device: str | None = None) -> tuple[Encoder | None, str | None]:
+    """Return (encoder, None) or (None, reason) when the model cannot be loaded."""
+    if not model or model.lower() in ("none", "off", "lexical"):
+        return None, "dense retrieval disabled by REPORTQA_MODEL"
+    try:
+        return SentenceTransformerEncoder(model, device), None
+    except EncoderUnavailable as exc:
+        return None, str(exc)

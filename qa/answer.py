@@ -1,0 +1,81 @@
+"""Pick the 1-3 sentences that answer the question and judge whether evidence is strong enough."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.chunking import sentences
+from qa.lexical import tokenize
+
+NO_ANSWER = "报告中没有找到相关内容。"
+_QUANTITY = re.compile(r"多少|几|比重|增速|增长|目标|规模|总量|达到|占比|率|亿元|万")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Signals for the answerability decision, computed from the top passages."""
+
+    dense_top: float | None
+    coverage: float  # share of the question's (idf-weighted) terms found in the best passage
+    unknown_place: str | None  # a named place with no indexed report
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    dense_min: float = 0.855
+    coverage_min: float = 0.30
+    dense_strong: float = 0.885
+
+
+def question_terms(question: str) -> list[str]:
+    return list(dict.fromkeys(tokenize(question)))
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Weighted share of question terms that occur in `text` (substring test, so jieba splits don't matter)."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    lowered = text.lower()
+    return sum(w for t, w in weights.items() if t in lowered) / total
+
+
+def is_answerable(ev: Evidence, th: Thresholds) -> bool:
+    if ev.unknown_place:
+        return False
+    if ev.dense_top is None:  # lexical mode: only term coverage is available
+        return ev.coverage >= max(th.coverage_min, 0.5)
+    if ev.dense_top >= th.dense_strong:
+        return ev.coverage >= th.coverage_min * 0.5
+    return ev.dense_top >= th.dense_min and ev.coverage >= th.coverage_min
+
+
+def extract(question: str, passages: list[str], weights: dict[str, float], max_sentences: int = 3) -> list[tuple[int, str]]:
+    """Best sentences as (passage index, sentence), in reading order of the passages."""
+    wants_number = bool(_QUANTITY.search(question))
+    scored: list[tuple[float, int, int, str]] = []
+    for p_idx, text in enumerate(passages[:3]):
+        for s_idx, (a, b) in enumerate(sentences(text)):
+            sent = text[a:b].strip()
+            if len(sent) < 4:
+                continue
+            score = coverage(weights, sent)
+            if wants_number and _NUMBER.search(sent):
+                score += 0.15
+            score *= 1.0 / (1.0 + 0.35 * p_idx)
+            score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
+            scored.append((score, p_idx, s_idx, sent))
+    if not scored:
+        return []
+    scored.sort(key=lambda x: -x[0])
+    best = scored[0][0]
+    chosen = [s for s in scored[:max_sentences] if s[0] >= best * 0.7 and s[0] > 0]
+    chosen.sort(key=lambda x: (x[1], x[2]))
+    return [(p, sent) for _, p, _, sent in chosen]
+
+
+def format_answer(picked: list[tuple[int, str]]) -> str:
+    """Sentences joined with `[n]` markers (1-based passage ranks)."""
+    return "".join(f"{sent}[{p + 1}]" for p, sent in picked)
