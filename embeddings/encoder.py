@@ -30,6 +30,10 @@ class SentenceTransformerEncoder:
     """Wraps a SentenceTransformer and applies the model's own query/passage prompts."""
 
     def __init__(self, model: str, device: str | None = None) -> None:
+        import os
+
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the install

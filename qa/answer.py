@@ -24,9 +24,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Thresholds:
-    dense_min: float = 0.855
+    # Calibrated on eval/dev_qa.jsonl: e5 cosines of answerable and unanswerable questions
+    # overlap (0.84-0.92 both), while term coverage separates them, so coverage decides.
     coverage_min: float = 0.30
-    dense_strong: float = 0.885
+    lexical_coverage_min: float = 0.30
 
 
 def question_terms(question: str) -> list[str]:
@@ -43,13 +44,10 @@ def coverage(weights: dict[str, float], text: str) -> float:
 
 
 def is_answerable(ev: Evidence, th: Thresholds) -> bool:
+    """Weak evidence or a place with no indexed report means: say the reports don't answer it."""
     if ev.unknown_place:
         return False
-    if ev.dense_top is None:  # lexical mode: only term coverage is available
-        return ev.coverage >= max(th.coverage_min, 0.5)
-    if ev.dense_top >= th.dense_strong:
-        return ev.coverage >= th.coverage_min * 0.5
-    return ev.dense_top >= th.dense_min and ev.coverage >= th.coverage_min
+    return ev.coverage >= (th.coverage_min if ev.dense_top is not None else th.lexical_coverage_min)
 
 
 def extract(question: str, passages: list[str], weights: dict[str, float], max_sentences: int = 3) -> list[tuple[int, str]]:

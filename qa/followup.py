@@ -30,8 +30,9 @@ def _strip_context(text: str, matcher: PlaceMatcher) -> str:
 def _is_followup(question: str, topic: str) -> bool:
     if _LEAD.match(question.strip()) or _PRONOUN.search(topic) or re.search(r"呢[？?。！!\s]*$", question):
         return True
+    # A question with its own content words ("萧山数字经济", "火星人口多少") stands alone.
     content = [t for t in tokenize(topic) if t not in _DRILL and t not in STOPWORDS]
-    return len(topic) <= 6 or not content
+    return not content
 
 
 def rewrite(question: str, history: Sequence[Turn], matcher: PlaceMatcher) -> str | None:

@@ -48,7 +48,7 @@ def build_snapshot(
         tokenizer_version=TOKENIZER_VERSION,
         documents={d.doc_id: d.sha256 for d in docs.values()},
         chunks=len(chunks),
-        created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     return Snapshot(manifest, docs, chunks, lexical, vectors)
 
@@ -83,5 +83,5 @@ def _version(docs: dict[str, Document], chunks: list[Chunk], encoder: Encoder | 
     digest.update((encoder.name if encoder else "lexical").encode())
     for chunk in chunks:
         digest.update(chunk.chunk_id.encode())
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     return f"{stamp}-{digest.hexdigest()[:10]}"

@@ -46,6 +46,27 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Colloquial term -> report wording, from the bundled `data/synonyms.tsv`."""
+    from importlib import resources
+
+    text = resources.files("qa").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            head, *targets = [part.strip() for part in line.split("\t") if part.strip()]
+            table[head.lower()] = tuple(targets)
+    return table
+
+
+def expand_query(question: str) -> str:
+    """Append the report's own wording for colloquial terms (`GDP` -> `地区生产总值`)."""
+    lowered = question.lower()
+    extra = [t for head, targets in synonyms().items() if head in lowered for t in targets if t.lower() not in lowered]
+    return question if not extra else question + " " + " ".join(dict.fromkeys(extra))
+
+
 class LexicalIndex:
     """bm25s over pre-tokenized passages; scores for every row so fusion can filter freely."""
 
@@ -65,7 +86,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage row for the query (zeros when nothing matches)."""
-        tokens = [t for t in self._tokenizer(query) if t in self._vocab]
+        tokens = [t for t in self._tokenizer(expand_query(query)) if t in self._vocab]
         n = int(self._retriever.scores["num_docs"])
         if not tokens:
             return np.zeros(n, dtype=np.float32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +27,39 @@ class Hit:
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    fusion: str = "rrf"  # "rrf" | "weighted"
-    dense_weight: float = 1.0
+    fusion: str = "weighted"  # "rrf" | "weighted"; weighted won on eval/dev_qa.jsonl (see BENCHMARKS.md)
+    dense_weight: float = 0.5
     lexical_weight: float = 1.0
-    region_boost: float = 0.012
-    parent_boost: float = 0.004
-    year_boost: float = 0.006
+    region_boost: float = 0.03
+    parent_boost: float = 0.01
+    year_boost: float = 0.015
+    phase_boost: float = 0.0  # measured neutral-to-harmful; kept switchable
+
+
+_REVIEW_SECTION = re.compile(r"回顾|成绩|一年来|五年来|过去|成立以来|这一年|做了|完成情况|十三五")
+_PLAN_SECTION = re.compile(r"安排|目标|预期|计划|重点工作|十四五|远景|任务|行动|做好|方向|指标")
+_REVIEW_WORDS = re.compile(r"去年|上年|完成了|实现了|取得|过去|成立以来|十三五|已经|达到了|多少了|怎么样")
+_PLAN_WORDS = re.compile(r"今年|目标|计划|打算|要|力争|将|十四五|预期|规划|到20\d\d")
+
+
+def wanted_phase(question: str, info: QueryInfo, doc: Document) -> str | None:
+    """Whether the question asks what a report reviews (the year before) or plans (its own year)."""
+    if info.years and doc.year is not None:
+        if doc.year - 1 in info.years and doc.year not in info.years:
+            return "review"
+        if doc.year in info.years and doc.year - 1 not in info.years:
+            return "plan"
+    review, plan = bool(_REVIEW_WORDS.search(question)), bool(_PLAN_WORDS.search(question))
+    if review != plan:
+        return "review" if review else "plan"
+    return None
+
+
+def chunk_phase(section: str) -> str | None:
+    review, plan = bool(_REVIEW_SECTION.search(section)), bool(_PLAN_SECTION.search(section))
+    if review == plan:
+        return None
+    return "review" if review else "plan"
 
 
 def allowed_rows(snap: Snapshot, filters: Filters, matcher: PlaceMatcher) -> np.ndarray | None:
@@ -77,14 +105,15 @@ def retrieve(
     lex_all = snap.lexical.scores(question)
     lex_rows = rows if rows is not None else np.arange(len(snap.chunks))
     lex_scores = lex_all[lex_rows]
-    lex_rank = {int(lex_rows[i]): r for r, i in enumerate(np.argsort(-lex_scores, kind="stable")[:CANDIDATES]) if lex_scores[i] > 0}
+    order = np.argsort(-lex_scores, kind="stable")[:CANDIDATES]
+    lex_rank = {int(lex_rows[i]): r for r, i in enumerate(order) if lex_scores[i] > 0}
     dense_score: dict[int, float] = {}
     dense_rank: dict[int, int] = {}
     use_dense = encoder is not None and snap.dense is not None
     if use_dense:
         qvec = encoder.encode_queries([question])[0]  # type: ignore[union-attr]
         scores, ids = snap.dense.search(qvec, CANDIDATES, rows)  # type: ignore[union-attr]
-        for r, (s, i) in enumerate(zip(scores, ids)):
+        for r, (s, i) in enumerate(zip(scores, ids, strict=True)):
             dense_rank[int(i)] = r
             dense_score[int(i)] = float(s)
     candidates = set(lex_rank) | set(dense_rank)
@@ -94,7 +123,12 @@ def retrieve(
     priors = {d: doc_prior(doc, info, matcher, cfg) for d, doc in snap.documents.items()}
     hits = []
     for row, score in fused.items():
-        score += priors[snap.chunks[row].doc_id]
+        chunk = snap.chunks[row]
+        score += priors[chunk.doc_id]
+        if cfg.phase_boost:
+            want = wanted_phase(question, info, snap.documents[chunk.doc_id])
+            if want and chunk_phase(chunk.section) == want:
+                score += cfg.phase_boost
         dense = dense_score.get(row)
         if use_dense and dense is None:
             dense = float(snap.vectors[row] @ qvec)  # type: ignore[index]

@@ -57,6 +57,10 @@ class QAService:
         return cls(settings, encoder, error)
 
     @property
+    def lexical_warning(self) -> str:
+        return f"lexical-only mode ({self.encoder_error}). {LEXICAL_HINT}"
+
+    @property
     def retrieval_mode(self) -> str:
         return "hybrid" if self.encoder is not None else "lexical"
 
@@ -107,7 +111,8 @@ class QAService:
                 continue
             docs[doc.doc_id] = doc
         if not docs:
-            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + (f" ({'; '.join(errors)})" if errors else ""))
+            detail = f" ({'; '.join(errors)})" if errors else ""
+            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + detail)
         with self._write_lock:
             previous = None if rebuild else self._previous_for_reuse()
             if add and previous is not None:
@@ -195,7 +200,7 @@ class QAService:
             "documents": len(snap.documents) if snap else 0,
             "chunks": len(snap.chunks) if snap else 0,
             "index_version": snap.manifest.index_version if snap else None,
-            **({"warning": f"{self.encoder_error}. {LEXICAL_HINT}"} if self.encoder is None else {}),
+            **({"warning": self.lexical_warning} if self.encoder is None else {}),
         }
 
     def _passage(self, snap: Snapshot, row: int, rank: int, score: float) -> Passage:
@@ -240,12 +245,12 @@ class QAService:
         )
         answerable = bool(hits) and ans.is_answerable(evidence, self.thresholds)
         if answerable:
-            text = ans.format_answer(ans.extract(effective, texts, weights))
+            text = ans.format_answer(ans.extract(effective, [t.replace("\n", "") for t in texts], weights))
         elif evidence.unknown_place:
             text = f"{ans.NO_ANSWER}已索引的报告中没有{evidence.unknown_place}的政府工作报告。"
         else:
             text = ans.NO_ANSWER
-        warnings = (f"lexical-only mode: {LEXICAL_HINT}",) if self.encoder is None else ()
+        warnings = (self.lexical_warning,) if self.encoder is None else ()
         return Answer(
             question=question, answer=text or ans.NO_ANSWER, answerable=answerable and bool(text),
             retrieval=self.retrieval_mode, passages=passages[:top_k], took_ms=(clock() - started) * 1000,
