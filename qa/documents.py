@@ -56,7 +56,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
             continue
         _check_plausible_text(text, name, encoding)
         return text, encoding
-    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030/GBK; save it as UTF-8 text")
+    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030/GBK (binary or corrupt file?); save it as UTF-8 text")
 
 
 def _check_plausible_text(text: str, name: str, encoding: str) -> None:

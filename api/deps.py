@@ -1,0 +1,58 @@
+"""Typed FastAPI dependencies: the shared service, the settings and the bearer-token check."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.runtime import Runtime
+from qa.errors import NotReady
+from qa.service import QAService
+from qa.settings import Settings
+
+# auto_error=False: we answer missing/odd headers ourselves, in the error envelope, with 401.
+_bearer = HTTPBearer(auto_error=False, description="REPORTQA_API_TOKEN")
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def get_settings(request: Request) -> Settings:
+    return get_runtime(request).settings
+
+
+def get_service(request: Request) -> QAService:
+    """The live service, or 503 while it is still starting (or if its index failed to load)."""
+    runtime = get_runtime(request)
+    if runtime.error:
+        raise NotReady(f"the index could not be loaded: {runtime.error}")
+    if runtime.service is None:
+        raise NotReady("the server is still loading the model and index; poll GET /health")
+    return runtime.service
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServiceDep = Annotated[QAService, Depends(get_service)]
+
+
+def require_token(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Write endpoints need `Authorization: Bearer <REPORTQA_API_TOKEN>`; with no token set they are off."""
+    if not settings.api_token:
+        raise HTTPException(403, "write endpoints are disabled: set REPORTQA_API_TOKEN on the server to enable them")
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "missing bearer token: send `Authorization: Bearer <REPORTQA_API_TOKEN>`", challenge)
+    # Constant-time comparison so the token cannot be guessed byte by byte from timings.
+    if not hmac.compare_digest(credentials.credentials.encode(), settings.api_token.encode()):
+        raise HTTPException(401, "invalid bearer token", challenge)
+
+
+TokenDep = Depends(require_token)

@@ -1,0 +1,196 @@
+"""One JSON error envelope for every failure: `{"error": {"code": str, "message": str}}`.
+
+Also holds the body-size middleware, because an oversized body is just another error
+that must come back in the same envelope without the server reading it all first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qa.errors import BadRequest, QAError
+
+log = logging.getLogger("reportqa.api")
+
+JSON_BODY_LIMIT = 64 * 1024  # questions are capped at ~1000 chars; 64 KiB leaves room for history
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the uploaded file
+
+STATUS_BY_CODE = {
+    "bad_request": 400,
+    "validation_error": 422,
+    "not_found": 404,
+    "unsupported_media_type": 415,
+    "too_large": 413,
+    "not_ready": 503,
+    "conflict": 409,
+}
+CODE_BY_STATUS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 503: "not_ready",
+}
+
+
+class InvalidInput(QAError):
+    """A core BadRequest about the request's own fields (e.g. the question): answered as 422."""
+
+    code = "validation_error"
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from the wrapped `receive`; an HTTPException so FastAPI's body parsing re-raises it as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)
+
+
+def envelope(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+@contextmanager
+def as_validation_error() -> Iterator[None]:
+    """Turn the core's BadRequest for a field (empty/over-long question, bad top_k) into a 422."""
+    try:
+        yield
+    except BadRequest as exc:
+        raise InvalidInput(exc.message) from exc
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            where = err.get("loc", ("body", "?"))[-1]
+            parts.append(f"malformed JSON body at character {where}: {err.get('ctx', {}).get('error', 'decode error')}")
+            continue
+        # Only `loc` and `msg`: the offending input may be huge or undecodable, so it is never echoed.
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{loc}: {err.get('msg', 'invalid value')}")
+    return "; ".join(parts) or "invalid request"
+
+
+async def _qa_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, QAError)
+    return envelope(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message)
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return envelope(422, "validation_error", _validation_message(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    code = CODE_BY_STATUS.get(status) or HTTPStatus(status).phrase.lower().replace(" ", "_")
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    headers = getattr(exc, "headers", None)
+    if status == 405:
+        # Starlette's Allow names only the first route for the path; /ask has GET and POST routes.
+        allowed = _allowed_methods(request) or (headers or {}).get("Allow", "")
+        headers = {**(headers or {}), "Allow": allowed} if allowed else headers
+        message = f"{request.method} is not allowed on {request.url.path}" + (f"; use {allowed}" if allowed else "")
+    elif status == 404 and message == "Not Found":
+        message = f"no such endpoint: {request.method} {request.url.path}; see /docs"
+    elif status == 400 and message == "There was an error parsing the body":
+        message = "cannot parse the request body (is it valid UTF-8 JSON or multipart form data?)"
+    return envelope(status, code, message, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    for route in _walk(request.app.router.routes):
+        if route.matches(request.scope)[0] == Match.PARTIAL:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _walk(routes: list) -> Iterator:
+    """Leaf routes; newer FastAPI wraps included routers (`original_router`), older ones inline them."""
+    for route in routes:
+        inner = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
+        yield from _walk(inner) if inner else (route,)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return envelope(500, "internal_error", f"internal error ({type(exc).__name__}); see the server log")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(QAError, _qa_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimitMiddleware:
+    """Reject bodies over a limit with 413, counting bytes as they stream in (never buffering them).
+
+    Uploads (`POST /documents`) get `max_upload_bytes` plus multipart overhead; everything else
+    gets `JSON_BODY_LIMIT`. A declared Content-Length over the limit is refused before reading.
+    """
+
+    def __init__(self, app: ASGIApp, upload_limit: int, json_limit: int = JSON_BODY_LIMIT,
+                 upload_paths: tuple[str, ...] = ("/documents",)) -> None:
+        self.app = app
+        self.upload_limit = upload_limit + MULTIPART_OVERHEAD
+        self.upload_message = f"upload is larger than the limit of {upload_limit} bytes (REPORTQA_MAX_UPLOAD_BYTES)"
+        self.json_message = f"request body is larger than the limit of {json_limit} bytes"
+        self.json_limit = json_limit
+        self.upload_paths = upload_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_upload = scope["method"] == "POST" and scope["path"].rstrip("/") in self.upload_paths
+        limit = self.upload_limit if is_upload else self.json_limit
+        message = self.upload_message if is_upload else self.json_message
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_413(scope, send, message)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(message)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            # Normally the exception handlers answer; this catches a limit hit outside routing.
+            if not started:
+                await _send_413(scope, send, message)
+            else:
+                raise
+
+
+async def _send_413(scope: Scope, send: Send, message: str) -> None:
+    await envelope(413, "too_large", message)(scope, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}

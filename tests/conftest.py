@@ -1,0 +1,73 @@
+"""Shared fixtures: the repo's seeds, a fast fake encoder, and the real model (required in CI)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.service import QAService
+from qa.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+class FakeEncoder:
+    """Deterministic character-bigram hashing encoder: fast, and similar texts get similar vectors."""
+
+    name = "fake-bigram-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.encoded = 0
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for a, b in zip(text, text[1:], strict=False):
+            h = int(hashlib.md5((a + b).encode()).hexdigest()[:8], 16)
+            v[h % self.dim] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vec(t) for t in texts])
+
+    def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        self.encoded += len(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+
+def real_model() -> str:
+    """Path of the real model; fail in CI, skip locally, when it is missing."""
+    model = os.environ.get("REPORTQA_MODEL", "")
+    if model and Path(model).is_dir():
+        return model
+    message = f"the real embedding model is required: set REPORTQA_MODEL to a local folder (got {model!r})"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(model="fake", data_dir=tmp_path / "data", seeds_dir=SEEDS, project_root=REPO, api_token="secret")
+
+
+@pytest.fixture
+def fake_service(settings: Settings) -> QAService:
+    service = QAService(settings, encoder=FakeEncoder())
+    service.ensure_index()
+    return service
+
+
+@pytest.fixture
+def lexical_service(settings: Settings) -> QAService:
+    service = QAService(settings, encoder=None, encoder_error="no model in this test")
+    service.ensure_index()
+    return service

@@ -1,0 +1,51 @@
+"""Retrieval quality with the REAL model on the dev set, and the CLI without any model."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qa.evaluation import evaluate, load_questions
+from qa.service import QAService
+from qa.settings import Settings
+
+from .conftest import REPO, real_model
+
+
+@pytest.fixture(scope="module")
+def real_service(tmp_path_factory) -> QAService:
+    settings = Settings(model=real_model(), data_dir=tmp_path_factory.mktemp("real"), project_root=REPO, seeds_dir=REPO / "seeds")
+    service = QAService.create(settings)
+    assert service.encoder is not None, service.encoder_error
+    service.ensure_index()
+    return service
+
+
+@pytest.mark.model
+def test_dev_set_quality(real_service: QAService) -> None:
+    m = evaluate(real_service, load_questions(REPO / "eval" / "dev_qa.jsonl"))["metrics"]
+    assert m["hit@5"] >= 0.95 and m["hit@1"] >= 0.80 and m["mrr@10"] >= 0.85, m
+    assert m["unanswerable_accuracy"] >= 0.75 and m["answerable_recall"] >= 0.9, m
+
+
+@pytest.mark.model
+def test_follow_up_conversations(real_service: QAService) -> None:
+    m = evaluate(real_service, load_questions(REPO / "eval" / "multiturn.jsonl"))["metrics"]
+    assert m["hit@5"] >= 0.9, m
+
+
+def test_cli_ask_without_a_model_runs_lexical(tmp_path) -> None:
+    env = {**os.environ, "REPORTQA_MODEL": str(tmp_path / "no-such-model"), "REPORTQA_DATA_DIR": str(tmp_path / "d"),
+           "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-m", "qa", "ask", "腾笼换鸟", "--json"], capture_output=True, text=True,
+                         env=env, cwd=REPO, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "LEXICAL-ONLY" in out.stderr and "REPORTQA_MODEL" in out.stderr
+    assert '"retrieval": "lexical"' in out.stdout and "腾笼换鸟" in out.stdout
+
+
+def test_help_is_instant_and_light() -> None:
+    code = "import sys; from qa.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\nprint('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert out.stdout.strip().endswith("False")
