@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable
 
 import numpy as np
@@ -83,5 +84,6 @@ def _version(docs: dict[str, Document], chunks: list[Chunk], encoder: Encoder | 
     digest.update((encoder.name if encoder else "lexical").encode())
     for chunk in chunks:
         digest.update(chunk.chunk_id.encode())
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{stamp}-{digest.hexdigest()[:10]}"
+    # Microseconds plus randomness: two commits of the same documents must never share a folder.
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{digest.hexdigest()[:10]}-{secrets.token_hex(2)}"
