@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,22 @@ class FakeEncoder:
         self.calls += 1
         self.encoded += len(texts)
         return np.stack([self._vec(t) for t in texts])
+
+
+SAMPLE_REPORT = (
+    "2023年临安区政府工作报告\n\n"
+    "一、2022年工作回顾\n\n"
+    "过去一年，全区新建天目山竹笋深加工基地7个，竹产业总产值达到128亿元，同比增长9.6%。\n\n"
+    "二、2023年主要任务\n\n"
+    "推进青山湖科技城建设，新引进数字经济项目30个，建成城市书房15家。\n"
+)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now, for a real `reportqa serve`."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def real_model() -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -17,6 +16,8 @@ from api.app import create_app
 from qa.service import QAService
 from qa.settings import Settings
 
+from .conftest import SAMPLE_REPORT, FakeEncoder
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HZ_DOC = "001_9ecc862bbb333f7d"
 TOKEN = "secret"
@@ -24,33 +25,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ANSWER_KEYS = {"question", "answer", "answerable", "retrieval", "passages", "took_ms"}
 PASSAGE_KEYS = {"rank", "score", "text", "chunk_id", "citation"}
 CITATION_KEYS = {"doc_id", "title", "source", "section", "start", "end"}
-REPORT = (
-    "2023年临安区政府工作报告\n\n"
-    "一、2022年工作回顾\n\n"
-    "过去一年，全区新建天目山竹笋深加工基地7个，竹产业总产值达到128亿元，同比增长9.6%。\n\n"
-    "二、2023年主要任务\n\n"
-    "推进青山湖科技城建设，新引进数字经济项目30个，建成城市书房15家。\n"
-)
-
-
-class FakeEncoder:
-    """Hashes character bigrams into a 64-dim L2-normalised vector: deterministic and instant."""
-
-    name = "fake-bigram-64"
-    dim = 64
-
-    def _vector(self, text: str) -> np.ndarray:
-        vec = np.zeros(self.dim, dtype=np.float32)
-        for pair in zip(text, text[1:], strict=False):
-            vec[int(hashlib.md5("".join(pair).encode()).hexdigest(), 16) % self.dim] += 1.0
-        norm = float(np.linalg.norm(vec))
-        return vec / norm if norm else vec
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts]).astype(np.float32).reshape(len(texts), self.dim)
-
-    def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        return self.encode_queries(texts)
+REPORT = SAMPLE_REPORT
 
 
 class OtherEncoder(FakeEncoder):
@@ -61,6 +36,7 @@ class GatedEncoder(FakeEncoder):
     """Blocks passage encoding until released, to observe the server while it is indexing."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.release = threading.Event()
 
     def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .conftest import SAMPLE_REPORT, free_port, real_model
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "e2e-token"
 READY_TIMEOUT_S = 180
-REPORT = (
-    "2023年临安区政府工作报告\n\n"
-    "一、2022年工作回顾\n\n"
-    "过去一年，全区新建天目山竹笋深加工基地7个，竹产业总产值达到128亿元，同比增长9.6%。\n\n"
-    "二、2023年主要任务\n\n"
-    "推进青山湖科技城建设，新引进数字经济项目30个，建成城市书房15家。\n"
-)
+REPORT = SAMPLE_REPORT
 
 pytestmark = pytest.mark.model
 
@@ -39,25 +34,6 @@ class Server:
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
-
-
-def model_dir() -> str:
-    """The real model folder; missing it fails in CI (where it must exist) and skips elsewhere."""
-    model = os.environ.get("REPORTQA_MODEL", "")
-    if model and Path(model).is_dir():
-        return model
-    reason = (f"REPORTQA_MODEL={model!r} is not a model folder" if model else "REPORTQA_MODEL is not set") + (
-        "; set it to a local sentence-transformers folder, e.g. /work/shared/models/multilingual-e5-small-q4deq-zh-en"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(f"the real-model server test needs the model in CI: {reason}")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_ready(server: Server) -> list[str]:
@@ -83,7 +59,7 @@ def wait_until_ready(server: Server) -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    model = model_dir()
+    model = real_model()
     tmp = tmp_path_factory.mktemp("server")
     port = free_port()
     env = {**os.environ, "REPORTQA_MODEL": model, "REPORTQA_DATA_DIR": str(tmp / "data"),

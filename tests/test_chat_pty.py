@@ -7,7 +7,6 @@ model is a failure.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,27 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import free_port, real_model
+
 pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTH_TIMEOUT_S = 180
-
-
-def _model() -> str:
-    model = os.environ.get("REPORTQA_MODEL", "")
-    if model and (Path(model).is_dir() or not model.startswith(("/", ".", "~"))):
-        return model
-    message = (f"REPORTQA_MODEL is {'unset' if not model else repr(model) + ' (missing)'}; set it to a local model folder, "
-               "e.g. REPORTQA_MODEL=/work/shared/models/multilingual-e5-small-q4deq-zh-en")
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _tail(path: Path, n: int = 40) -> str:
@@ -49,9 +33,9 @@ def _tail(path: Path, n: int = 40) -> str:
 def server(tmp_path_factory):
     import httpx
 
-    model = _model()
+    model = real_model()
     tmp = tmp_path_factory.mktemp("chat_pty")
-    port = _free_port()
+    port = free_port()
     log = tmp / "server.log"
     env = {**os.environ, "REPORTQA_MODEL": model, "REPORTQA_DATA_DIR": str(tmp / "data"), "PYTHONPATH": str(ROOT)}
     with open(log, "wb") as out:
