@@ -103,9 +103,12 @@ class QAService:
         """(Re)index the given files/folders; unreadable files are reported, the rest still index."""
         docs: dict[str, Document] = {}
         errors: list[str] = []
+        catalogs: dict[Path, dict] = {}  # one catalog.toml read per folder, not per file
         for path in discover(paths):
+            if path.parent not in catalogs:
+                catalogs[path.parent] = load_catalog(path.parent)
             try:
-                doc = read_document(path, self.settings.project_root, self.matcher, load_catalog(path.parent))
+                doc = read_document(path, self.settings.project_root, self.matcher, catalogs[path.parent])
             except DocumentError as exc:
                 errors.append(str(exc))
                 continue
