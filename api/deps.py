@@ -1,4 +1,4 @@
-"""Typed FastAPI dependencies: the shared service, the settings and the bearer-token check."""
+"""Typed FastAPI dependencies: the runtime, the settings, the live service and the bearer-token check."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ _bearer = HTTPBearer(auto_error=False, description="REPORTQA_API_TOKEN")
 
 
 def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
-def get_settings(request: Request) -> Settings:
-    return get_runtime(request).settings
+def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+    return runtime.settings
 
 
-def get_service(request: Request) -> QAService:
+def get_service(runtime: Annotated[Runtime, Depends(get_runtime)]) -> QAService:
     """The live service, or 503 while it is still starting (or if its index failed to load)."""
-    runtime = get_runtime(request)
     if runtime.error:
         raise NotReady(f"the index could not be loaded: {runtime.error}")
     if runtime.service is None:

@@ -1,8 +1,4 @@
-"""One JSON error envelope for every failure: `{"error": {"code": str, "message": str}}`.
-
-Also holds the body-size middleware, because an oversized body is just another error
-that must come back in the same envelope without the server reading it all first.
-"""
+"""One JSON error envelope for every failure: `{"error": {"code": str, "message": str}}`."""
 
 from __future__ import annotations
 
@@ -12,18 +8,14 @@ from contextlib import contextmanager
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.routing import BaseRoute, Match
 
 from qa.errors import BadRequest, QAError
 
 log = logging.getLogger("reportqa.api")
-
-JSON_BODY_LIMIT = 64 * 1024  # questions are capped at ~1000 chars; 64 KiB leaves room for history
-MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the uploaded file
 
 STATUS_BY_CODE = {
     "bad_request": 400,
@@ -44,13 +36,6 @@ class InvalidInput(QAError):
     """A core BadRequest about the request's own fields (e.g. the question): answered as 422."""
 
     code = "validation_error"
-
-
-class BodyTooLarge(HTTPException):
-    """Raised from the wrapped `receive`; an HTTPException so FastAPI's body parsing re-raises it as is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(413, message)
 
 
 def envelope(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -115,7 +100,7 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-def _walk(routes: list) -> Iterator:
+def _walk(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
     """Leaf routes; newer FastAPI wraps included routers (`original_router`), older ones inline them."""
     for route in routes:
         inner = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
@@ -132,65 +117,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-
-
-class BodyLimitMiddleware:
-    """Reject bodies over a limit with 413, counting bytes as they stream in (never buffering them).
-
-    Uploads (`POST /documents`) get `max_upload_bytes` plus multipart overhead; everything else
-    gets `JSON_BODY_LIMIT`. A declared Content-Length over the limit is refused before reading.
-    """
-
-    def __init__(self, app: ASGIApp, upload_limit: int, json_limit: int = JSON_BODY_LIMIT,
-                 upload_paths: tuple[str, ...] = ("/documents",)) -> None:
-        self.app = app
-        self.upload_limit = upload_limit + MULTIPART_OVERHEAD
-        self.upload_message = f"upload is larger than the limit of {upload_limit} bytes (REPORTQA_MAX_UPLOAD_BYTES)"
-        self.json_message = f"request body is larger than the limit of {json_limit} bytes"
-        self.json_limit = json_limit
-        self.upload_paths = upload_paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        is_upload = scope["method"] == "POST" and scope["path"].rstrip("/") in self.upload_paths
-        limit = self.upload_limit if is_upload else self.json_limit
-        message = self.upload_message if is_upload else self.json_message
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_413(scope, send, message)
-            return
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(message)
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            # Normally the exception handlers answer; this catches a limit hit outside routing.
-            if not started:
-                await _send_413(scope, send, message)
-            else:
-                raise
-
-
-async def _send_413(scope: Scope, send: Send, message: str) -> None:
-    await envelope(413, "too_large", message)(scope, _no_receive, send)
-
-
-async def _no_receive() -> Message:
-    return {"type": "http.disconnect"}

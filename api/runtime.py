@@ -1,4 +1,4 @@
-"""Server start-up state: load the model and index in a background thread, report progress via /health."""
+"""Server start-up: load the model and index in a background thread; /health reports progress meanwhile."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
-from embeddings.manifest import ManifestMismatch
+from qa.index.manifest import ManifestMismatch
+from qa.records import Health, ServiceState
 from qa.service import QAService
 from qa.settings import Settings
 
@@ -22,7 +24,6 @@ class Runtime:
         self.service = service
         self.error: str | None = None
         self.thread: threading.Thread | None = None
-        self.on_service: Callable[[QAService], None] | None = None
 
     def start(self) -> None:
         """Start loading in a daemon thread so the server answers /health ("indexing") meanwhile."""
@@ -36,19 +37,16 @@ class Runtime:
         try:
             if self.service is None:
                 log.info("loading embedding model %s", self.settings.model)
-                service = QAService.create(self.settings)
-                self.service = service
-                if self.on_service:
-                    self.on_service(service)
+                self.service = QAService.create(self.settings)
             service = self.service
-            if service.health()["status"] == "ok":  # an injected, already indexed service
+            if service.health().status == ServiceState.OK:  # an injected, already indexed service
                 return
             log.info("loading the index from %s (building it from %s if missing)",
                      self.settings.data_dir, self.settings.seeds_dir)
             service.ensure_index(progress=progress_logger())
             health = service.health()
-            log.info("ready in %.1f s: %d documents, %d passages, %s retrieval", time.perf_counter() - started,
-                     health["documents"], health["chunks"], health["retrieval"])
+            log.info("ready in %.1f s: %d documents, %d passages, %s retrieval, index %s", time.perf_counter() - started,
+                     health.documents, health.chunks, health.retrieval, health.index_version)
         except ManifestMismatch as exc:
             self.error = str(exc)
             log.error("cannot serve: %s", exc)
@@ -56,16 +54,13 @@ class Runtime:
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("start-up failed")
 
-    def health(self) -> dict:
-        """service.health(), or a placeholder while the model loads; status "error" after a failure."""
+    def health(self) -> Health:
+        """The service's health, or a placeholder while the model loads; status "error" after a failure."""
         if self.service is not None:
-            data = self.service.health()
+            health = self.service.health()
         else:
-            data = {"status": "indexing", "model": self.settings.model, "retrieval": None,
-                    "documents": 0, "chunks": 0, "index_version": None}
-        if self.error:
-            data.update(status="error", message=self.error)
-        return data
+            health = Health(status=ServiceState.INDEXING, model=self.settings.model, retrieval=None)
+        return replace(health, status=ServiceState.ERROR, message=self.error) if self.error else health
 
 
 def progress_logger(step: int = 10) -> Callable[[int, int], None]:

@@ -1,1 +1,1 @@
-"""Dense side of reportqa: the sentence-transformers encoder and the FAISS vector index."""
+"""Dense side of reportqa: encoder backends and the FAISS vector index. Nothing here knows about reports."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Protocol
 
@@ -30,12 +31,12 @@ class SentenceTransformerEncoder:
     """Wraps a SentenceTransformer and applies the model's own query/passage prompts."""
 
     def __init__(self, model: str, device: str | None = None) -> None:
-        import os
-
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
+            # Lazy: sentence-transformers pulls in torch (seconds), which `--help` and the chat client never need.
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging  # lazy for the same reason
+
+            hf_logging.disable_progress_bar()  # its "Loading weights" bar would interleave with ours
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EncoderUnavailable(f"sentence-transformers is not installed: {exc}") from exc
         try:
@@ -43,7 +44,10 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # any loader failure means "no dense retrieval", never a crash
             raise EncoderUnavailable(f"cannot load embedding model {model!r}: {type(exc).__name__}: {exc}") from exc
         self.name = model
-        self.dim = int(self._model.get_embedding_dimension())
+        dim = self._model.get_embedding_dimension()
+        if not dim:
+            raise EncoderUnavailable(f"embedding model {model!r} does not report its dimension")
+        self.dim = int(dim)
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else ("document" if "document" in prompts else None)
@@ -66,8 +70,6 @@ class SentenceTransformerEncoder:
 
 
 def _is_offline() -> bool:
-    import os
-
     return os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true", "TRUE")
 
 

@@ -16,7 +16,7 @@ class VectorIndex:
         if vectors.ndim != 2:
             raise ValueError("vectors must be a 2-D array")
         self.dim = vectors.shape[1]
-        self._index = faiss.IndexFlatIP(self.dim)
+        self._index: faiss.Index = faiss.IndexFlatIP(self.dim)
         if len(vectors):
             self._index.add(vectors)
 
@@ -31,7 +31,8 @@ class VectorIndex:
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)))
+            params = faiss.SearchParameters()
+            params.sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
         scores, ids = self._index.search(q, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]

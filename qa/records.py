@@ -1,9 +1,13 @@
-"""Typed, frozen records shared by every layer of reportqa."""
+"""Typed, frozen records: everything that crosses a boundary between stages, the service and its callers.
+
+The HTTP API uses these dataclasses directly as `response_model`s, so each response shape is declared
+once, here. `__pydantic_config__` only adds the Chinese examples shown on /docs; nothing here imports pydantic.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import enum
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -22,13 +26,34 @@ class Document:
     encoding: str = "utf-8"
     inferred: tuple[str, ...] = ()
 
-    def meta(self) -> dict[str, Any]:
-        """Metadata without the text, for listings and manifests."""
-        data = asdict(self)
-        data.pop("text")
-        data["inferred"] = list(self.inferred)
-        data["chars"] = len(self.text)
-        return data
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A report's metadata without its text, as listed by the service."""
+
+    __pydantic_config__ = {"json_schema_extra": {"examples": [{
+        "doc_id": "001_9ecc862bbb333f7d", "title": "2021年杭州市政府工作报告", "region": "杭州市", "year": 2021,
+        "level": "city", "kind": "full", "source": "seeds/001_9ecc862bbb333f7d.txt", "sha256": "9ecc…",
+        "encoding": "utf-8", "inferred": [], "chars": 21000, "chunks": 80,
+    }]}}
+
+    doc_id: str
+    title: str
+    region: str
+    year: int | None
+    level: str
+    kind: str
+    source: str
+    sha256: str
+    encoding: str
+    inferred: tuple[str, ...]
+    chars: int
+    chunks: int
+
+    @classmethod
+    def of(cls, doc: Document, chunks: int) -> DocumentInfo:
+        return cls(doc.doc_id, doc.title, doc.region, doc.year, doc.level, doc.kind, doc.source, doc.sha256,
+                   doc.encoding, doc.inferred, len(doc.text), chunks)
 
 
 @dataclass(frozen=True)
@@ -43,12 +68,11 @@ class Chunk:
     end: int
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Citation:
+    """Where a passage comes from: `start`/`end` are str offsets into GET /documents/{doc_id}/text."""
+
     doc_id: str
     title: str
     source: str
@@ -61,20 +85,26 @@ class Citation:
 class Passage:
     """A retrieved chunk with its rank, fused score and citation."""
 
+    __pydantic_config__ = {"json_schema_extra": {"examples": [{
+        "rank": 1, "score": 0.0325, "text": "全市实现地区生产总值16106亿元，增长3.9%……", "chunk_id": "5f0c1d2e3a4b5c6d7e8f",
+        "citation": {"doc_id": "001_9ecc862bbb333f7d", "title": "2021年杭州市政府工作报告",
+                     "source": "seeds/001_9ecc862bbb333f7d.txt", "section": "一、2020年工作回顾", "start": 1520, "end": 1710},
+    }]}}
+
     rank: int
     score: float
     text: str
     chunk_id: str
     citation: Citation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "score": round(self.score, 6),
-            "text": self.text,
-            "chunk_id": self.chunk_id,
-            "citation": asdict(self.citation),
-        }
+
+@dataclass(frozen=True)
+class PassageContext:
+    """A passage plus up to `context` neighbouring chunks of the same report on each side."""
+
+    passage: Passage
+    before: tuple[Chunk, ...]
+    after: tuple[Chunk, ...]
 
 
 @dataclass(frozen=True)
@@ -92,34 +122,76 @@ class Filters:
 
 @dataclass(frozen=True)
 class Turn:
+    """An earlier question (and its answer) in the conversation."""
+
     question: str
     answer: str = ""
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The product's response; `to_dict` is the JSON shape shared by CLI and HTTP."""
+    """The product's response to a question, shared by the CLI, the chat and HTTP."""
+
+    __pydantic_config__ = {"json_schema_extra": {"examples": [{
+        "question": "杭州2020年地区生产总值增长多少？", "answer": "全市实现地区生产总值16106亿元，增长3.9%。[1]",
+        "answerable": True, "retrieval": "hybrid", "passages": [], "took_ms": 42.5, "rewritten_question": None,
+        "warnings": [],
+    }]}}
 
     question: str
     answer: str
     answerable: bool
-    retrieval: str
+    retrieval: str  # "hybrid" (dense + BM25) or "lexical" (BM25 only)
     passages: tuple[Passage, ...]
     took_ms: float
-    rewritten_question: str | None = None
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    rewritten_question: str | None = None  # the self-contained form of a follow-up
+    warnings: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "question": self.question,
-            "answer": self.answer,
-            "answerable": self.answerable,
-            "retrieval": self.retrieval,
-            "passages": [p.to_dict() for p in self.passages],
-            "took_ms": round(self.took_ms, 2),
-        }
-        if self.rewritten_question:
-            data["rewritten_question"] = self.rewritten_question
-        if self.warnings:
-            data["warnings"] = list(self.warnings)
-        return data
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an indexing run did."""
+
+    documents: int
+    chunks: int
+    index_version: str
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    __pydantic_config__ = {"json_schema_extra": {"examples": [{
+        "doc_id": "2023_linan", "chunks": 42, "title": "2023年临安区政府工作报告", "index_version": "20261123T101010-ab12",
+    }]}}
+
+    doc_id: str
+    chunks: int
+    title: str
+    index_version: str
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    deleted: str
+    documents: int
+    index_version: str
+
+
+class ServiceState(enum.StrEnum):
+    INDEXING = "indexing"  # the model is loading or the first index is being built
+    OK = "ok"
+    ERROR = "error"  # the index cannot be served; `message` says how to fix it
+
+
+@dataclass(frozen=True)
+class Health:
+    """`status` is "indexing" until the index is ready, then "ok"; "error" (HTTP 503) if it cannot load."""
+
+    status: ServiceState
+    model: str | None
+    retrieval: str | None
+    documents: int = 0
+    chunks: int = 0
+    index_version: str | None = None
+    warning: str | None = None
+    message: str | None = None

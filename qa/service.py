@@ -1,4 +1,4 @@
-"""The question-answering service: one object that the CLI, chat and HTTP API all share."""
+"""The question-answering service: holds the live index and the write lock; the CLI, chat and HTTP API share it."""
 
 from __future__ import annotations
 
@@ -9,20 +9,35 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
-from embeddings.manifest import ManifestMismatch
-from qa import answer as ans
-from qa.chunking import CHUNKER_VERSION
-from qa.documents import DocumentError, catalog_aliases, discover, load_catalog, read_document
 from qa.errors import BadRequest, Conflict, NotFound, NotReady
-from qa.followup import rewrite
-from qa.indexing import Progress, build_snapshot
-from qa.lexical import TOKENIZER_VERSION
-from qa.places import PlaceMatcher
-from qa.query import parse_query
-from qa.records import Answer, Citation, Document, Filters, Passage, Turn
-from qa.retrieval import RetrievalConfig, retrieve
+from qa.index.build import Progress, build_snapshot
+from qa.index.manifest import ManifestMismatch
+from qa.index.snapshot import Snapshot
+from qa.index.store import IndexMissing, load_snapshot, save_snapshot
+from qa.ingest.catalog import CatalogEntry, catalog_aliases, load_catalog
+from qa.ingest.chunking import chunker_fingerprint
+from qa.ingest.decode import DocumentError
+from qa.ingest.files import discover, read_document
+from qa.ingest.uploads import store_upload, upload_name
+from qa.lang.places import PlaceMatcher
+from qa.lang.tokens import tokenizer_fingerprint
+from qa.records import (
+    Answer,
+    DeleteResult,
+    Document,
+    DocumentInfo,
+    Filters,
+    Health,
+    IndexReport,
+    PassageContext,
+    ServiceState,
+    Turn,
+    UploadResult,
+)
+from qa.search import answer as ans
+from qa.search.ask import passage_at, run
+from qa.search.retrieval import RetrievalConfig
 from qa.settings import Settings
-from qa.store import IndexMissing, Snapshot, load_snapshot, save_snapshot
 
 log = logging.getLogger("reportqa")
 LEXICAL_HINT = (
@@ -30,10 +45,11 @@ LEXICAL_HINT = (
     "offline, point REPORTQA_MODEL at a local sentence-transformers folder, e.g. "
     "REPORTQA_MODEL=../shared/models/multilingual-e5-small-q4deq-zh-en"
 )
+MAX_CONTEXT = 20
 
 
 class QAService:
-    """Holds the live index snapshot; reads never block, writes build a new snapshot and swap it."""
+    """Reads never block: they use the snapshot in hand. Writes build a new snapshot under a lock and swap it in."""
 
     def __init__(self, settings: Settings, encoder: Encoder | None = None, encoder_error: str | None = None) -> None:
         self.settings = settings
@@ -41,12 +57,11 @@ class QAService:
         self.encoder_error = encoder_error
         self.config = RetrievalConfig()
         self.thresholds = ans.Thresholds()
-        self.status = "starting"
+        self.state = ServiceState.INDEXING
         self._snap: Snapshot | None = None
         self._write_lock = threading.Lock()
         self.matcher = PlaceMatcher(catalog_aliases(settings.seeds_dir))
 
-    # ----- start-up -----------------------------------------------------------------
     @classmethod
     def create(cls, settings: Settings, load_model: bool = True) -> QAService:
         """Load the encoder (or fall back to lexical-only, loudly) without touching the index."""
@@ -64,23 +79,23 @@ class QAService:
     def retrieval_mode(self) -> str:
         return "hybrid" if self.encoder is not None else "lexical"
 
+    # ----- the live index ------------------------------------------------------------
     def load(self) -> None:
         """Load the persisted index; raise IndexMissing or ManifestMismatch with a clear message."""
         snap = load_snapshot(self.settings.data_dir, with_vectors=self.encoder is not None)
-        snap.manifest.check(self.encoder.name if self.encoder else "", CHUNKER_VERSION, TOKENIZER_VERSION)
+        snap.manifest.check(self.encoder.name if self.encoder else "", chunker_fingerprint(), tokenizer_fingerprint())
         self._install(snap)
 
     def ensure_index(self, progress: Progress | None = None) -> None:
         """Load the index, building it from the seeds first if there is none."""
-        self.status = "indexing"
+        self.state = ServiceState.INDEXING
         try:
             self.load()
         except IndexMissing:
             log.info("no index in %s: building one from %s", self.settings.data_dir, self.settings.seeds_dir)
             report = self.index_paths([self.settings.seeds_dir], progress=progress)
-            for error in report["errors"]:
+            for error in report.errors:
                 log.warning("skipped %s", error)
-        self.status = "ok"
 
     def _install(self, snap: Snapshot) -> None:
         aliases = catalog_aliases(self.settings.seeds_dir)
@@ -88,7 +103,7 @@ class QAService:
             aliases.setdefault(doc.region, [])
         self.matcher = PlaceMatcher(aliases)
         self._snap = snap
-        self.status = "ok"
+        self.state = ServiceState.OK
 
     @property
     def snapshot(self) -> Snapshot:
@@ -96,14 +111,26 @@ class QAService:
             raise NotReady("the index is still being built; try again shortly")
         return self._snap
 
-    # ----- indexing -----------------------------------------------------------------
+    # ----- writes ----------------------------------------------------------------------
     def index_paths(
         self, paths: Sequence[Path], rebuild: bool = False, add: bool = False, progress: Progress | None = None,
-    ) -> dict:
+    ) -> IndexReport:
         """(Re)index the given files/folders; unreadable files are reported, the rest still index."""
+        docs, errors = self._read_all(paths)
+        if not docs:
+            detail = f" ({'; '.join(errors)})" if errors else ""
+            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + detail)
+        with self._write_lock:
+            previous = None if rebuild else self._previous_for_reuse()
+            if add and previous is not None:
+                docs = {**previous.documents, **docs}
+            snap = self._commit(list(docs.values()), previous, progress)
+        return IndexReport(len(snap.documents), len(snap.chunks), snap.manifest.index_version, tuple(errors))
+
+    def _read_all(self, paths: Sequence[Path]) -> tuple[dict[str, Document], list[str]]:
         docs: dict[str, Document] = {}
         errors: list[str] = []
-        catalogs: dict[Path, dict] = {}  # one catalog.toml read per folder, not per file
+        catalogs: dict[Path, dict[str, CatalogEntry]] = {}  # one catalog.toml read per folder, not per file
         for path in discover(paths):
             if path.parent not in catalogs:
                 catalogs[path.parent] = load_catalog(path.parent)
@@ -113,16 +140,7 @@ class QAService:
                 errors.append(str(exc))
                 continue
             docs[doc.doc_id] = doc
-        if not docs:
-            detail = f" ({'; '.join(errors)})" if errors else ""
-            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + detail)
-        with self._write_lock:
-            previous = None if rebuild else self._previous_for_reuse()
-            if add and previous is not None:
-                docs = {**previous.documents, **docs}
-            snap = self._commit(list(docs.values()), previous, progress)
-        return {"documents": len(snap.documents), "chunks": len(snap.chunks), "errors": errors,
-                "index_version": snap.manifest.index_version}
+        return docs, errors
 
     def _previous_for_reuse(self) -> Snapshot | None:
         if self._snap is not None:
@@ -138,79 +156,68 @@ class QAService:
         self._install(snap)
         return snap
 
-    def add_document(self, filename: str, data: bytes) -> dict:
-        """Index one uploaded report incrementally; the old snapshot serves until the swap."""
-        name = Path(filename).name
+    def add_document(self, filename: str, data: bytes) -> UploadResult:
+        """Index one uploaded report; the old snapshot serves until the swap."""
+        name = upload_name(filename)
         uploads = self.settings.data_dir / "uploads"
-        path = uploads / name
         try:
-            doc = read_document(path, self.settings.project_root, self.matcher, data=data)
+            doc = read_document(uploads / name, self.settings.project_root, self.matcher, data=data)
         except DocumentError as exc:
             raise BadRequest(str(exc)) from exc
-        uploads.mkdir(parents=True, exist_ok=True)
         with self._write_lock:
             current = self.snapshot
-            path.write_bytes(data)
-            docs = {**current.documents, doc.doc_id: doc}
+            store_upload(uploads, name, data)
+            docs = {**current.documents, doc.doc_id: doc}  # same file name: replaces that report
             snap = self._commit(list(docs.values()), current, None)
-        return {"doc_id": doc.doc_id, "chunks": len(snap.rows_by_doc.get(doc.doc_id, [])), "title": doc.title,
-                "index_version": snap.manifest.index_version}
+        return UploadResult(doc.doc_id, len(snap.rows_by_doc.get(doc.doc_id, [])), doc.title, snap.manifest.index_version)
 
-    def delete_document(self, doc_id: str) -> dict:
+    def delete_document(self, doc_id: str) -> DeleteResult:
         with self._write_lock:
             current = self.snapshot
             if doc_id not in current.documents:
                 raise NotFound(f"unknown doc_id {doc_id!r}")
             if len(current.documents) == 1:
                 raise Conflict("cannot delete the only indexed document")
-            docs = [d for d in current.documents.values() if d.doc_id != doc_id]
-            snap = self._commit(docs, current, None)
-        return {"deleted": doc_id, "documents": len(snap.documents), "index_version": snap.manifest.index_version}
+            snap = self._commit([d for d in current.documents.values() if d.doc_id != doc_id], current, None)
+        return DeleteResult(doc_id, len(snap.documents), snap.manifest.index_version)
 
-    # ----- reading ------------------------------------------------------------------
+    # ----- reads -----------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
         doc = self.snapshot.documents.get(doc_id)
         if doc is None:
             raise NotFound(f"unknown doc_id {doc_id!r}; GET /documents lists the ids")
         return doc
 
-    def documents(self) -> list[dict]:
-        snap = self.snapshot
-        return [{**d.meta(), "chunks": len(snap.rows_by_doc.get(d.doc_id, []))} for d in snap.documents.values()]
+    def document_info(self, doc_id: str) -> DocumentInfo:
+        return DocumentInfo.of(self.document(doc_id), len(self.snapshot.rows_by_doc.get(doc_id, [])))
 
-    def passage(self, chunk_id: str, context: int = 0) -> dict:
+    def documents(self) -> list[DocumentInfo]:
+        snap = self.snapshot
+        return [DocumentInfo.of(d, len(snap.rows_by_doc.get(d.doc_id, []))) for d in snap.documents.values()]
+
+    def passage(self, chunk_id: str, context: int = 0) -> PassageContext:
         snap = self.snapshot
         row = snap.row_of.get(chunk_id)
         if row is None:
             raise NotFound(f"unknown chunk_id {chunk_id!r}")
-        if not 0 <= context <= 20:
-            raise BadRequest("context must be between 0 and 20")
+        if not 0 <= context <= MAX_CONTEXT:
+            raise BadRequest(f"context must be between 0 and {MAX_CONTEXT}")
         chunk = snap.chunks[row]
         siblings = snap.doc_chunks(chunk.doc_id)
         i = chunk.ordinal
-        return {
-            "passage": self._passage(snap, row, 1, 0.0).to_dict(),
-            "before": [c.to_dict() for c in siblings[max(0, i - context): i]],
-            "after": [c.to_dict() for c in siblings[i + 1: i + 1 + context]],
-        }
+        return PassageContext(passage_at(snap, row, 1, 0.0), tuple(siblings[max(0, i - context): i]),
+                              tuple(siblings[i + 1: i + 1 + context]))
 
-    def health(self) -> dict:
+    def health(self) -> Health:
         snap = self._snap
-        return {
-            "status": "ok" if snap is not None and self.status == "ok" else "indexing",
-            "model": self.encoder.name if self.encoder else None,
-            "retrieval": self.retrieval_mode,
-            "documents": len(snap.documents) if snap else 0,
-            "chunks": len(snap.chunks) if snap else 0,
-            "index_version": snap.manifest.index_version if snap else None,
-            **({"warning": self.lexical_warning} if self.encoder is None else {}),
-        }
-
-    def _passage(self, snap: Snapshot, row: int, rank: int, score: float) -> Passage:
-        chunk = snap.chunks[row]
-        doc = snap.documents[chunk.doc_id]
-        cite = Citation(doc.doc_id, doc.title, doc.source, chunk.section, chunk.start, chunk.end)
-        return Passage(rank=rank, score=score, text=chunk.text, chunk_id=chunk.chunk_id, citation=cite)
+        ready = snap is not None and self.state == ServiceState.OK
+        return Health(
+            status=ServiceState.OK if ready else ServiceState.INDEXING,
+            model=self.encoder.name if self.encoder else None, retrieval=self.retrieval_mode,
+            documents=len(snap.documents) if snap else 0, chunks=len(snap.chunks) if snap else 0,
+            index_version=snap.manifest.index_version if snap else None,
+            warning=self.lexical_warning if self.encoder is None else None,
+        )
 
     def validate_question(self, question: object) -> str:
         if not isinstance(question, str):
@@ -229,44 +236,12 @@ class QAService:
         """Answer a question with cited passages, or say honestly that the reports don't answer it."""
         started = clock()
         question = self.validate_question(question)
-        if not isinstance(top_k, int) or not 1 <= top_k <= 50:
+        if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50:
             raise BadRequest("top_k must be an integer between 1 and 50")
-        snap = self.snapshot
-        rewritten = rewrite(question, history, self.matcher) if history else None
-        effective = rewritten or question
-        info = parse_query(effective, self.matcher)
-        hits = retrieve(snap, self.encoder, effective, info, filters or Filters(), self.matcher, max(top_k, 3), self.config)
-        passages = tuple(self._passage(snap, h.row, i + 1, h.score) for i, h in enumerate(hits))
-        texts = [p.text for p in passages]
-        terms = ans.question_terms(self.matcher.strip(effective))
-        weights = snap.lexical.idf(terms)
-        sections = [f"{p.citation.section}\n{p.text}" for p in passages[:3]]
-        evidence = ans.Evidence(
-            dense_top=max((h.dense for h in hits[:3] if h.dense is not None), default=None),
-            coverage=max((ans.coverage(weights, s) for s in sections), default=0.0),
-            unknown_place=self._unknown_place(snap, info.regions),
-        )
-        answerable = bool(hits) and ans.is_answerable(evidence, self.thresholds)
-        if answerable:
-            text = ans.format_answer(ans.extract(effective, [t.replace("\n", "") for t in texts], weights))
-        elif evidence.unknown_place:
-            text = f"{ans.NO_ANSWER}已索引的报告中没有{evidence.unknown_place}的政府工作报告。"
-        else:
-            text = ans.NO_ANSWER
-        warnings = (self.lexical_warning,) if self.encoder is None else ()
+        found = run(self.snapshot, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (),
+                    self.config, self.thresholds)
         return Answer(
-            question=question, answer=text or ans.NO_ANSWER, answerable=answerable and bool(text),
-            retrieval=self.retrieval_mode, passages=passages[:top_k], took_ms=(clock() - started) * 1000,
-            rewritten_question=rewritten, warnings=warnings,
+            question=question, answer=found.verdict.text, answerable=found.verdict.answerable,
+            retrieval=self.retrieval_mode, passages=found.passages, took_ms=round((clock() - started) * 1000, 2),
+            rewritten_question=found.rewritten, warnings=(self.lexical_warning,) if self.encoder is None else (),
         )
-
-    def _unknown_place(self, snap: Snapshot, regions: Sequence[str]) -> str | None:
-        """A named place with no report of its own, of its parent, or of a child region."""
-        if not regions:
-            return None
-        indexed = {d.region for d in snap.documents.values()}
-        related = indexed | {self.matcher.parent(r) for r in indexed}
-        for region in regions:
-            if region in related or self.matcher.parent(region) in indexed:
-                return None
-        return regions[0]

@@ -15,6 +15,17 @@ def project_root() -> Path:
     return here if (here / "pyproject.toml").is_file() else Path.cwd()
 
 
+def resolve_model(model: str, root: Path) -> str:
+    """A relative model folder is relative to the project root, wherever the command runs from."""
+    if not model or Path(model).is_absolute() or model.lower() in ("none", "off", "lexical"):
+        return model
+    for base in (Path.cwd(), root):
+        candidate = (base / model).resolve()
+        if candidate.is_dir():
+            return str(candidate)
+    return model  # a hub id such as intfloat/multilingual-e5-small
+
+
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
@@ -41,4 +52,5 @@ class Settings:
             "device": env.get("REPORTQA_DEVICE", base.device),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["model"] = resolve_model(str(values["model"]), base.project_root)
         return replace(base, **values)  # type: ignore[arg-type]

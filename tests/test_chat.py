@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
+import httpx
 import pytest
+from rich.text import Text
+from wcwidth import wcswidth
 
-from qa.chat import ChatSession, Renderer, parse_filter_args, plain_table, query_terms, run_loop, snippet
-from qa.http_client import HTTPBackend, ServerError, ServerUnavailable
-from qa.records import Turn
+from qa.chat.backends import BackendUnavailable, ChatError, LocalBackend
+from qa.chat.http import HTTPBackend
+from qa.chat.loop import run_loop
+from qa.chat.render import Renderer, plain_table, query_terms, snippet
+from qa.chat.session import ChatSession, parse_filter_args
+from qa.chat.terminal import history_path
+from qa.cli import chat as chat_command
+from qa.errors import NotFound
+from qa.records import (
+    Answer,
+    Chunk,
+    Citation,
+    DocumentInfo,
+    Filters,
+    Health,
+    Passage,
+    PassageContext,
+    ServiceState,
+    Turn,
+)
 from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,61 +43,62 @@ ROOT = Path(__file__).resolve().parent.parent
 HZ_TEXT = ("2020年，全市地区生产总值增长3.9%，一般公共预算收入增长6.5%，城乡居民人均可支配收入分别增长3.4%和6.9%。"
            "数字经济核心产业增加值增长13.3%。")
 XS_TEXT = "2020年萧山区实现地区生产总值1900亿元，增长3.1%，经济运行稳中向好，数字经济加快发展。"
+LEXICAL = "lexical-only mode: point REPORTQA_MODEL at a model"
 
 
-def _passage(rank: int, chunk_id: str, title: str, section: str, text: str, start: int) -> dict:
-    return {
-        "rank": rank, "score": 0.9 - rank / 10, "text": text, "chunk_id": chunk_id,
-        "citation": {"doc_id": f"doc-{chunk_id}", "title": title, "source": f"seeds/{chunk_id}.txt",
-                     "section": section, "start": start, "end": start + len(text)},
-    }
+def _passage(rank: int, chunk_id: str, title: str, section: str, text: str, start: int) -> Passage:
+    cite = Citation(f"doc-{chunk_id}", title, f"seeds/{chunk_id}.txt", section, start, start + len(text))
+    return Passage(rank=rank, score=0.9 - rank / 10, text=text, chunk_id=chunk_id, citation=cite)
+
+
+def _doc(doc_id: str, title: str, region: str, chunks: int) -> DocumentInfo:
+    return DocumentInfo(doc_id, title, region, 2021, "city", "full", f"seeds/{doc_id}.txt", "0" * 64, "utf-8", (),
+                        20000, chunks)
 
 
 class FakeBackend:
-    """Canned responses shaped like the real API; records what the chat sends."""
+    """Canned records shaped like the real service's; records what the chat sends."""
 
     def __init__(self, fail: bool = False) -> None:
         self.asked: list[dict] = []
         self.opened: list[tuple[str, int]] = []
         self.fail = fail
+        self.closed = False
 
-    def ask(self, question, top_k, filters, history):
+    def health(self) -> Health:
+        return Health(status=ServiceState.OK, model="fake", retrieval="hybrid", documents=2, chunks=49)
+
+    def ask(self, question, top_k, filters, history) -> Answer:
         self.asked.append({"question": question, "top_k": top_k, "filters": filters, "history": list(history)})
         if self.fail:
-            raise ServerError("index is still being built; try again shortly", code="not_ready", status=503)
-        base = {"question": question, "retrieval": "hybrid", "took_ms": 12.3}
+            raise ChatError("index is still being built; try again shortly", code="not_ready", status=503)
+        hz = _passage(1, "c-hz", "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40)
+        xs = _passage(1, "c-xs", "萧山区2021年政府工作报告", "一、2020年工作回顾", XS_TEXT, 120)
         if "萧山" in question:
-            return {**base, "answer": "萧山区2020年地区生产总值增长3.1%。[1]", "answerable": True,
-                    "rewritten_question": "萧山2020年地区生产总值增长多少",
-                    "passages": [_passage(1, "c-xs", "萧山区2021年政府工作报告", "一、2020年工作回顾", XS_TEXT, 120)]}
+            return Answer(question, "萧山区2020年地区生产总值增长3.1%。[1]", True, "hybrid", (xs,), 12.3,
+                          rewritten_question="萧山2020年地区生产总值增长多少")
         if "火星" in question:
-            return {**base, "answer": "报告中没有找到相关内容。", "answerable": False,
-                    "passages": [_passage(1, "c-hz", "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40)]}
-        return {**base, "answer": "2020年，全市地区生产总值增长3.9%。[1]", "answerable": True,
-                "warnings": ["lexical-only mode: point REPORTQA_MODEL at a model"],
-                "passages": [_passage(1, "c-hz", "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40),
-                             _passage(2, "c-xs", "萧山区2021年政府工作报告", "一、2020年工作回顾", XS_TEXT, 120)]}
+            return Answer(question, "报告中没有找到相关内容。", False, "hybrid", (hz,), 12.3)
+        xs2 = _passage(2, "c-xs", "萧山区2021年政府工作报告", "一、2020年工作回顾", XS_TEXT, 120)
+        return Answer(question, "2020年，全市地区生产总值增长3.9%。[1]", True, "hybrid", (hz, xs2), 12.3,
+                      warnings=(LEXICAL,))
 
-    def documents(self):
-        return [
-            {"doc_id": "hz-2021", "title": "杭州市2021年政府工作报告", "region": "杭州市", "year": 2021,
-             "level": "city", "kind": "report", "source": "seeds/a.txt", "chunks": 42, "chars": 20000},
-            {"doc_id": "xs-2021", "title": "萧山区2021年政府工作报告", "region": "萧山区", "year": 2021,
-             "level": "district", "kind": "report", "source": "seeds/b.txt", "chunks": 7, "chars": 9000},
-        ]
+    def documents(self) -> list[DocumentInfo]:
+        return [_doc("hz-2021", "杭州市2021年政府工作报告", "杭州市", 42),
+                _doc("xs-2021", "萧山区2021年政府工作报告", "萧山区", 7)]
 
-    def passage(self, chunk_id, context):
+    def passage(self, chunk_id, context) -> PassageContext:
         self.opened.append((chunk_id, context))
-        return {
-            "passage": _passage(1, chunk_id, "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40),
-            "before": [{"chunk_id": "c-prev", "doc_id": "doc-c-hz", "ordinal": 0, "section": "一、过去一年",
-                        "start": 0, "end": 39, "text": "过去一年，我们统筹推进疫情防控和经济社会发展。"}],
-            "after": [{"chunk_id": "c-next", "doc_id": "doc-c-hz", "ordinal": 2, "section": "一、过去一年",
-                       "start": 120, "end": 160, "text": "改革开放持续深化，营商环境不断优化。"}],
-        }
+        before = Chunk("c-prev", "doc-c-hz", 0, "一、过去一年", 0, 39, "过去一年，我们统筹推进疫情防控和经济社会发展。")
+        after = Chunk("c-next", "doc-c-hz", 2, "一、过去一年", 120, 160, "改革开放持续深化，营商环境不断优化。")
+        return PassageContext(_passage(1, chunk_id, "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40), (before,), (after,))
+
+    def close(self) -> None:
+        self.closed = True
 
 
-def chat(lines: list[str], backend=None, plain: bool = True, end_with_eof: bool = True, **kw) -> tuple[str, FakeBackend]:
+def script(lines: list[str], backend=None, plain: bool = True, end_with_eof: bool = True,
+           renderer: Renderer | None = None) -> tuple[str, FakeBackend, ChatSession]:
     backend = backend or FakeBackend()
     feed = iter(lines)
 
@@ -88,8 +111,13 @@ def chat(lines: list[str], backend=None, plain: bool = True, end_with_eof: bool 
             raise AssertionError("the loop asked for more input after /quit") from None
 
     out: list[str] = []
-    assert run_loop(read_line, out.append, backend, plain, **kw) == 0
-    return "\n".join(out), backend
+    session = run_loop(read_line, out.append, backend, renderer or Renderer(plain=plain))
+    return "\n".join(out), backend, session
+
+
+def chat(lines: list[str], backend=None, plain: bool = True, renderer: Renderer | None = None) -> tuple[str, FakeBackend]:
+    out, backend, _ = script(lines, backend, plain, renderer=renderer)
+    return out, backend
 
 
 def test_two_turn_followup_sends_history_and_shows_rewrite():
@@ -98,7 +126,7 @@ def test_two_turn_followup_sends_history_and_shows_rewrite():
     assert backend.asked[0]["history"] == []
     assert backend.asked[1]["history"] == [Turn("杭州2020年地区生产总值增长多少", "2020年，全市地区生产总值增长3.9%。[1]")]
     assert backend.asked[1]["question"] == "那萧山呢？"
-    assert backend.asked[1]["filters"] is None and backend.asked[1]["top_k"] == 5
+    assert backend.asked[1]["filters"] == Filters() and backend.asked[1]["top_k"] == 5
     assert "3.9%" in out and "[1]" in out
     assert "（理解为：萧山2020年地区生产总值增长多少）" in out
     assert "来源：" in out and "杭州市2021年政府工作报告 · 一、过去一年 · " in out
@@ -127,19 +155,20 @@ def test_open_bad_index_and_before_asking():
 
 def test_filter_sets_and_clears():
     out, backend = chat(["/filter 地区=萧山 年份=2024", "杭州经济", "/filter", "/filter clear", "杭州经济"])
-    assert backend.asked[0]["filters"] == {"regions": ["萧山"], "years": [2024]}
-    assert backend.asked[1]["filters"] is None
+    assert backend.asked[0]["filters"] == Filters(regions=("萧山",), years=(2024,))
+    assert backend.asked[1]["filters"] == Filters()
     assert "筛选条件：地区=萧山 年份=2024" in out
     assert "已清除筛选条件" in out
 
 
 def test_filter_aliases_and_multiple_years():
-    assert parse_filter_args("region=杭州 year=2023,2024 doc=abc") == {
-        "regions": ["杭州"], "years": [2023, 2024], "doc_ids": ["abc"]}
-    assert parse_filter_args("文档=x 年份=2023年 年份=2024") == {"doc_ids": ["x"], "years": [2023, 2024]}
+    assert parse_filter_args("region=杭州 year=2023,2024 doc=abc") == Filters(("abc",), ("杭州",), (2023, 2024))
+    assert parse_filter_args("文档=x 年份=2023年 年份=2024") == Filters(doc_ids=("x",), years=(2023, 2024))
+    kept = parse_filter_args("年份=2024", Filters(regions=("萧山",), years=(2021,)))
+    assert kept == Filters(regions=("萧山",), years=(2024,))
     out, backend = chat(["/filter 年份=二零", "/filter foo", "问题"])
     assert "年份应为四位数字" in out and "看不懂筛选条件" in out
-    assert backend.asked[0]["filters"] is None
+    assert backend.asked[0]["filters"] == Filters()
 
 
 def test_docs_lists_documents_aligned():
@@ -148,8 +177,6 @@ def test_docs_lists_documents_aligned():
     assert any("hz-2021" in line and "杭州市2021年政府工作报告" in line and "2021" in line and "42" in line for line in lines)
     row_hz = next(line for line in lines if line.startswith("hz-2021"))
     row_xs = next(line for line in lines if line.startswith("xs-2021"))
-    from wcwidth import wcswidth
-
     assert wcswidth(row_hz) == wcswidth(row_xs)  # full-width characters are padded by display width
 
 
@@ -177,10 +204,12 @@ def test_help_and_sources():
     assert out.count("萧山区2021年政府工作报告 · 一、2020年工作回顾") == 2
 
 
-def test_quit_and_exit_stop_reading():
-    out, backend = chat(["/quit"], end_with_eof=False)
-    assert backend.asked == []
-    chat(["/exit"], end_with_eof=False)
+@pytest.mark.parametrize("command", ["/quit", "/exit", "/q"])
+def test_quit_and_exit_stop_reading(command):
+    # end_with_eof=False: asking for another line after the command fails the test.
+    out, backend, session = script(["杭州2020年地区生产总值增长多少", command], end_with_eof=False)
+    assert len(backend.asked) == 1 and len(session.history) == 1
+    assert out.splitlines()[-1] == "（hybrid · 12 ms）"
 
 
 def test_eof_exits_cleanly():
@@ -188,11 +217,20 @@ def test_eof_exits_cleanly():
     assert out == "" and backend.asked == []
 
 
-def test_ctrl_c_exits_cleanly():
-    def read_line():
-        raise KeyboardInterrupt
+def test_ctrl_c_exits_cleanly_keeping_the_conversation():
+    lines = iter(["杭州2020年地区生产总值增长多少"])
 
-    assert run_loop(read_line, lambda s: None, FakeBackend(), True) == 0
+    def read_line():
+        line = next(lines, None)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+    out: list[str] = []
+    session = run_loop(read_line, out.append, FakeBackend(), Renderer(plain=True))
+    assert out[-1] == "（已中断）"
+    assert [t.question for t in session.history] == ["杭州2020年地区生产总值增长多少"]
+    assert session.last is not None and session.last.answerable
 
 
 def test_unanswerable_lists_possibly_related():
@@ -210,11 +248,11 @@ def test_server_error_is_one_line_and_loop_continues():
 
 
 def test_plain_mode_has_no_ansi_and_colour_mode_does():
-    script = ["杭州2020年地区生产总值增长多少", "那萧山呢？", "/open 1", "/docs", "/filter 地区=萧山", "/history", "/nope"]
-    plain, _ = chat(script, plain=True)
+    lines = ["杭州2020年地区生产总值增长多少", "那萧山呢？", "/open 1", "/docs", "/filter 地区=萧山", "/history", "/nope"]
+    plain, _ = chat(lines, plain=True)
     assert "\x1b[" not in plain
     assert "[bold" not in plain and "[/]" not in plain  # markup is stripped, not printed
-    colour, _ = chat(script, plain=False, renderer=Renderer(plain=False, width=120))
+    colour, _ = chat(lines, plain=False, renderer=Renderer(plain=False, width=120))
     assert "\x1b[" in colour
     assert "3.9%" in colour and "理解为" in colour
 
@@ -224,70 +262,77 @@ def test_snippet_highlights_question_terms():
     markup = snippet(HZ_TEXT * 3, words, cjk)
     assert "[bold yellow]地区生产总值增长[/]" in markup
     assert "[bold yellow]2020[/]" in markup
-    from rich.text import Text
-
+    assert "[bold yellow]多少" not in markup and "[bold yellow]是多" not in markup
     plain = Text.from_markup(markup).plain
     assert len(plain.strip("…")) <= 80
 
 
-def test_session_filters_property():
-    s = ChatSession()
-    assert s.filters is None
-    s.years = [2024]
-    assert s.filters == {"years": [2024]}
+def test_session_describes_its_filters():
+    s = ChatSession(filters=Filters(regions=("萧山",), years=(2021, 2024)))
+    assert s.describe_filters() == "地区=萧山 年份=2021,2024"
+    assert ChatSession().describe_filters() == ""
 
 
-# ----- HTTP client and server-down behaviour ------------------------------------------------
+# ----- HTTP backend and server-down behaviour ----------------------------------------------
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def test_http_client_server_unavailable():
-    with HTTPBackend(f"http://127.0.0.1:{_closed_port()}") as backend, pytest.raises(ServerUnavailable) as info:
+def test_http_backend_server_unavailable():
+    backend = HTTPBackend(f"http://127.0.0.1:{_closed_port()}")
+    with pytest.raises(BackendUnavailable) as info:
         backend.health()
+    backend.close()
     assert "无法连接到" in info.value.message and "\n" not in info.value.message
 
 
-def test_http_client_maps_error_envelope_and_request_body():
-    import httpx
-
+def test_http_backend_maps_envelopes_and_parses_records():
     seen: list[httpx.Request] = []
+    answer = FakeBackend().ask("杭州2020年地区生产总值增长多少", 3, Filters(), [])
+    context = FakeBackend().passage("abc123", 1)
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
+        body = json.loads(request.content) if request.content else {}
+        if request.url.path == "/ask" and not body.get("question"):
+            return httpx.Response(422, json={"error": {"code": "validation_error", "message": "question is empty"}})
         if request.url.path == "/ask":
-            return httpx.Response(400, json={"error": {"code": "bad_request", "message": "question is empty"}})
+            return httpx.Response(200, json=_jsonable(answer))
         if request.url.path.startswith("/passages/"):
-            return httpx.Response(200, json={"passage": {}, "before": [], "after": []})
-        return httpx.Response(200, json=[{"doc_id": "a"}])
+            return httpx.Response(200, json=_jsonable(context))
+        if request.url.path == "/health":
+            return httpx.Response(200, json={"status": "oops"})
+        return httpx.Response(200, json=[_jsonable(d) for d in FakeBackend().documents()])
 
     backend = HTTPBackend("http://test", transport=httpx.MockTransport(handler))
-    with pytest.raises(ServerError) as info:
-        backend.ask("", 3, {"years": [2024]}, [Turn("q1", "a1")])
-    assert info.value.message == "question is empty" and info.value.code == "bad_request"
-    import json
-
-    body = json.loads(seen[0].content)
-    assert body == {"question": "", "top_k": 3, "filters": {"doc_ids": [], "regions": [], "years": [2024]},
-                    "history": [{"question": "q1", "answer": "a1"}]}
-    assert backend.documents() == [{"doc_id": "a"}]
-    backend.passage("abc123", 1)
+    with pytest.raises(ChatError) as info:
+        backend.ask("", 3, Filters(years=(2024,)), [Turn("q1", "a1")])
+    assert info.value.message == "question is empty" and info.value.code == "validation_error" and info.value.status == 422
+    assert json.loads(seen[0].content) == {"question": "", "top_k": 3, "history": [{"question": "q1", "answer": "a1"}],
+                                           "filters": {"doc_ids": [], "regions": [], "years": [2024]}}
+    assert backend.ask("杭州2020年地区生产总值增长多少", 3, Filters(), []) == answer
+    assert json.loads(seen[-1].content)["filters"] is None and json.loads(seen[-1].content)["history"] is None
+    assert backend.documents() == FakeBackend().documents()
+    assert backend.passage("abc123", 1) == context
     assert seen[-1].url.path == "/passages/abc123" and seen[-1].url.params["context"] == "1"
+    with pytest.raises(ChatError) as bad:
+        backend.health()
+    assert bad.value.code == "bad_response"
 
 
-def test_run_chat_server_down_prints_one_line(capsys):
-    from qa.chat_cli import run_chat
+def _jsonable(record: object) -> object:
+    return json.loads(json.dumps(asdict(record), ensure_ascii=False))  # type: ignore[arg-type]
 
+
+def test_chat_command_server_down_prints_one_line(capsys):
     url = f"http://127.0.0.1:{_closed_port()}"
     args = argparse.Namespace(url=url, local=False, top_k=5)
-    assert run_chat(args, Settings()) == 1
+    assert chat_command.run(args, Settings()) == 1
     captured = capsys.readouterr()
     text = (captured.out + captured.err).strip()
-    assert len(text.splitlines()) == 1
-    assert "reportqa serve" in text and "--local" in text and url in text
-    assert "Traceback" not in text
+    assert text == f"无法连接到 {url} （服务未启动？）——请先运行 `reportqa serve`，或使用 `reportqa chat --local`"
 
 
 def _run(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
@@ -304,55 +349,52 @@ def test_piped_chat_server_down_subprocess():
     assert len(lines) == 1 and "reportqa serve" in lines[0] and "--local" in lines[0]
 
 
-def test_chat_cli_module_import_is_light():
-    code = ("import sys, qa.chat_cli; bad = [m for m in ('torch', 'sentence_transformers', 'rich', 'prompt_toolkit', 'httpx')"
-            " if m in sys.modules]; print(bad)")
+def test_chat_client_does_not_import_torch():
+    code = ("import sys; from qa.cli import main; main.parser(); "
+            "print([m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
-def test_chat_help_is_fast():
+def test_chat_help_lists_its_options():
     proc = _run("chat", "--help")
-    assert proc.returncode == 0 and "--local" in proc.stdout
+    assert proc.returncode == 0 and "--local" in proc.stdout and "--url" in proc.stdout
 
 
 def test_history_path_honours_xdg(monkeypatch, tmp_path):
-    from qa.chat_cli import history_path
-
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert history_path() == tmp_path / "reportqa" / "chat_history"
     monkeypatch.delenv("XDG_DATA_HOME")
     assert history_path() == Path.home() / ".local" / "share" / "reportqa" / "chat_history"
 
 
-def test_local_backend_converts_records_and_errors():
-    from qa.chat_cli import LocalBackend
-    from qa.errors import NotFound
-    from qa.records import Answer, Filters
-
+def test_local_backend_passes_records_and_converts_errors():
     class StubService:
-        def ask(self, question, top_k, filters, history):
+        def health(self) -> Health:
+            return Health(status=ServiceState.OK, model=None, retrieval="lexical")
+
+        def ask(self, question, top_k=5, filters=None, history=None):
             self.seen = (question, top_k, filters, history)
             return Answer(question=question, answer="答[1]", answerable=True, retrieval="lexical", passages=(), took_ms=1.0)
 
         def documents(self):
             return []
 
-        def passage(self, chunk_id, context):
+        def passage(self, chunk_id, context=0):
             raise NotFound(f"unknown chunk_id {chunk_id!r}")
 
     stub = StubService()
     backend = LocalBackend(stub)
-    result = backend.ask("那萧山呢？", 3, {"regions": ["萧山"], "years": [2024]}, [Turn("q", "a")])
-    assert result["answer"] == "答[1]" and result["answerable"] is True
+    result = backend.ask("那萧山呢？", 3, Filters(regions=("萧山",), years=(2024,)), [Turn("q", "a")])
+    assert result.answer == "答[1]" and result.answerable is True
     assert stub.seen == ("那萧山呢？", 3, Filters(regions=("萧山",), years=(2024,)), [Turn("q", "a")])
-    with pytest.raises(ServerError) as info:
+    with pytest.raises(ChatError) as info:
         backend.passage("nope", 1)
     assert info.value.code == "not_found" and "nope" in info.value.message
     out, _ = chat(["问题", "/open 1"], backend=_OpenFails())
-    assert "错误：unknown chunk_id" in out
+    assert "错误：unknown chunk_id 'c-hz'" in out
 
 
 class _OpenFails(FakeBackend):
     def passage(self, chunk_id, context):
-        raise ServerError(f"unknown chunk_id {chunk_id!r}", code="not_found", status=404)
+        raise ChatError(f"unknown chunk_id {chunk_id!r}", code="not_found", status=404)

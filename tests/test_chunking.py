@@ -1,10 +1,14 @@
 """Citations are sacred: every chunk's text is exactly its cited span, modulo whitespace and `*`."""
 
+from dataclasses import replace
+
 import pytest
 
-from qa.chunking import MAX_CHARS, chunk_document, squash
-from qa.documents import load_catalog, read_document
-from qa.places import PlaceMatcher
+from qa.ingest import chunking
+from qa.ingest.catalog import load_catalog
+from qa.ingest.chunking import MAX_CHARS, chunk_document, chunker_fingerprint, squash
+from qa.ingest.files import read_document
+from qa.lang.places import PlaceMatcher
 
 from .conftest import REPO, SEEDS
 
@@ -52,5 +56,22 @@ def test_sections_follow_the_heading_structure() -> None:
 
 
 def test_chunk_ids_are_content_hashes() -> None:
-    doc = _doc(SEEDS / "004_bfa3ef6ae9a59b07.txt")
-    assert [c.chunk_id for c in chunk_document(doc)] == [c.chunk_id for c in chunk_document(doc)]
+    doc = _doc(SEEDS / "001_9ecc862bbb333f7d.txt")
+    before = chunk_document(doc)
+    assert [c.chunk_id for c in before] == [c.chunk_id for c in chunk_document(doc)]
+    target = before[len(before) // 2]
+    edited = doc.text[:target.start] + doc.text[target.start:target.end].replace("，", "，另外", 1) + doc.text[target.end:]
+    after = chunk_document(replace(doc, text=edited))
+    assert len(after) == len(before)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a.chunk_id != b.chunk_id]
+    assert changed == [target.ordinal]
+
+
+def test_fingerprint_follows_the_chunking_parameters(monkeypatch) -> None:
+    original = chunker_fingerprint()
+    chunker_fingerprint.cache_clear()
+    monkeypatch.setattr(chunking, "TARGET_CHARS", chunking.TARGET_CHARS + 1)
+    try:
+        assert chunker_fingerprint() != original
+    finally:
+        chunker_fingerprint.cache_clear()

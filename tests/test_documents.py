@@ -2,8 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.documents import DocumentError, decode_report, infer_metadata, load_catalog, read_document
-from qa.places import PlaceMatcher
+from qa.ingest.catalog import load_catalog
+from qa.ingest.decode import DocumentError, decode_report
+from qa.ingest.files import read_document
+from qa.ingest.metadata import infer_metadata
+from qa.lang.places import PlaceMatcher
 
 from .conftest import REPO, SEEDS
 

@@ -1,4 +1,6 @@
-from qa.lexical import LexicalIndex, expand_query, tokenize
+from qa.index.lexical import LexicalIndex
+from qa.lang.synonyms import expand_query
+from qa.lang.tokens import tokenize
 
 
 def test_numbers_and_terms_survive_tokenization() -> None:

@@ -8,13 +8,13 @@ from qa.service import QAService
 
 
 def test_answer_shape_and_citations(fake_service: QAService) -> None:
-    result = fake_service.ask("萧山2023年财政总收入多少", top_k=3).to_dict()
-    assert set(result) >= {"question", "answer", "answerable", "retrieval", "passages", "took_ms"}
-    assert result["retrieval"] == "hybrid" and len(result["passages"]) == 3
-    for p in result["passages"]:
-        cite = p["citation"]
-        doc = fake_service.document(cite["doc_id"])
-        assert "".join(p["text"].split()) == "".join(doc.text[cite["start"]:cite["end"]].replace("*", "").split())
+    result = fake_service.ask("萧山2023年财政总收入多少", top_k=3)
+    assert result.retrieval == "hybrid" and len(result.passages) == 3
+    assert [p.rank for p in result.passages] == [1, 2, 3]
+    for p in result.passages:
+        cite = p.citation
+        doc = fake_service.document(cite.doc_id)
+        assert "".join(p.text.split()) == "".join(doc.text[cite.start:cite.end].replace("*", "").split())
 
 
 def test_region_and_year_prefer_the_right_report(fake_service: QAService) -> None:
@@ -57,11 +57,11 @@ def test_lexical_mode_says_so_and_still_answers(lexical_service: QAService) -> N
     assert result.retrieval == "lexical" and result.warnings and "REPORTQA_MODEL" in result.warnings[0]
     assert result.passages and all("腾笼换鸟" in p.text for p in result.passages[:2])
     health = lexical_service.health()
-    assert health["retrieval"] == "lexical" and "REPORTQA_MODEL" in health["warning"]
+    assert health.retrieval == "lexical" and health.warning and "REPORTQA_MODEL" in health.warning
 
 
 def test_passage_with_context(fake_service: QAService) -> None:
     chunk = fake_service.snapshot.chunks[5]
     data = fake_service.passage(chunk.chunk_id, context=2)
-    assert data["passage"]["chunk_id"] == chunk.chunk_id
-    assert [c["ordinal"] for c in data["before"]] == [3, 4]
+    assert data.passage.chunk_id == chunk.chunk_id
+    assert [c.ordinal for c in data.before] == [3, 4]

@@ -1,0 +1,89 @@
+"""The chat's HTTP backend: calls a running `reportqa serve` and turns its JSON back into records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from qa.chat.backends import BackendUnavailable, ChatError
+from qa.records import Answer, DocumentInfo, Filters, Health, PassageContext, Turn
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+MAX_TURN_CHARS = 2000  # history only needs the topic; keeps request bodies small
+T = TypeVar("T")
+
+
+def filters_body(filters: Filters) -> dict[str, list[Any]] | None:
+    """The `filters` request field, or None when nothing is filtered."""
+    if filters.empty:
+        return None
+    return {"doc_ids": list(filters.doc_ids), "regions": list(filters.regions), "years": list(filters.years)}
+
+
+def _error_message(response: httpx.Response) -> tuple[str, str]:
+    code, message = f"http_{response.status_code}", response.reason_phrase or "error"
+    try:
+        data = response.json()
+    except ValueError:
+        return code, response.text[:200] or message
+    err = data.get("error") if isinstance(data, dict) else None
+    if isinstance(err, dict):
+        return str(err.get("code") or code), str(err.get("message") or message)
+    if isinstance(data, dict) and isinstance(data.get("message"), str):  # GET /health's 503 body
+        return code, data["message"]
+    return code, message
+
+
+class HTTPBackend:
+    """POST /ask, GET /documents, GET /passages/{id}, GET /health on a reportqa server."""
+
+    def __init__(self, url: str = DEFAULT_URL, timeout: float = 120.0, connect_timeout: float = 5.0,
+                 token: str = "", transport: httpx.BaseTransport | None = None) -> None:
+        self.url = url.rstrip("/")
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._client = httpx.Client(
+            base_url=self.url, headers=headers, transport=transport,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout), trust_env=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _request(self, kind: type[T] | Any, method: str, path: str, **kwargs: Any) -> T:
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise BackendUnavailable(f"{self.url} 响应超时（{type(exc).__name__}）", code="timeout") from exc
+        except httpx.TransportError as exc:  # connection refused, DNS, reset, ...
+            raise BackendUnavailable(f"无法连接到 {self.url}（{exc or type(exc).__name__}）", code="unavailable") from exc
+        if not response.is_success:
+            code, message = _error_message(response)
+            raise ChatError(message, code=code, status=response.status_code)
+        try:
+            return TypeAdapter(kind).validate_json(response.content)
+        except ValidationError as exc:
+            raise ChatError(f"{method} {path}: 服务器返回的内容无法识别（{exc.error_count()} 处不符）",
+                            code="bad_response", status=response.status_code) from exc
+
+    def health(self) -> Health:
+        return self._request(Health, "GET", "/health")
+
+    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn]) -> Answer:
+        body = {
+            "question": question, "top_k": top_k, "filters": filters_body(filters),
+            "history": [{"question": t.question[:MAX_TURN_CHARS], "answer": t.answer[:MAX_TURN_CHARS]}
+                        for t in history] or None,
+        }
+        return self._request(Answer, "POST", "/ask", json=body)
+
+    def documents(self) -> list[DocumentInfo]:
+        return self._request(list[DocumentInfo], "GET", "/documents")
+
+    def passage(self, chunk_id: str, context: int) -> PassageContext:
+        return self._request(PassageContext, "GET", f"/passages/{quote(chunk_id, safe='')}", params={"context": context})

@@ -1,0 +1,61 @@
+"""What every command shares: opening the service with a clear message, progress bars, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from tqdm import tqdm
+
+from qa.index.manifest import ManifestMismatch
+from qa.index.store import IndexMissing
+from qa.service import QAService
+from qa.settings import Settings
+
+
+def progress_bar(desc: str = "embedding passages", unit: str = "passage") -> Callable[[int, int], None]:
+    """A tqdm bar created on the first update, so an empty phase prints nothing."""
+    bar: tqdm[Any] | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if total == 0:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit=unit)
+        if done > bar.n:  # tqdm prints its 0% line itself; refreshing at 0 would print it twice
+            bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def open_service(settings: Settings) -> QAService:
+    service = QAService.create(settings)
+    if service.encoder is None:
+        print(f"WARNING: {service.lexical_warning}", file=sys.stderr)
+    return service
+
+
+def load_service(settings: Settings, build_if_missing: bool = True) -> QAService | None:
+    """Open the service with its index, printing a clear message instead of a traceback."""
+    service = open_service(settings)
+    try:
+        if build_if_missing:
+            service.ensure_index(progress=progress_bar())
+        else:
+            service.load()
+    except (ManifestMismatch, IndexMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return service
+
+
+def print_json(data: object) -> None:
+    if is_dataclass(data) and not isinstance(data, type):
+        data = asdict(data)
+    print(json.dumps(data, ensure_ascii=False, indent=2))

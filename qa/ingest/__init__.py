@@ -1,0 +1,1 @@
+"""Ingest: files -> Documents (decoding, catalog, metadata) -> layout blocks -> Chunks with exact spans."""

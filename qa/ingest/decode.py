@@ -1,0 +1,45 @@
+"""Turn report bytes into text: detect the encoding, reject binaries with a message naming the file."""
+
+from __future__ import annotations
+
+import codecs
+
+_KNOWN_BINARY = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/DOCX", b"\xd0\xcf\x11\xe0": "DOC/XLS"}
+
+
+class DocumentError(ValueError):
+    """A file that cannot be read as a report; the message names the file."""
+
+
+def decode_report(data: bytes, name: str) -> tuple[str, str]:
+    """Decode report bytes as UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030; return (text, encoding)."""
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty")
+    for magic, kind in _KNOWN_BINARY.items():
+        if data.startswith(magic):
+            raise DocumentError(f"{name}: looks like a {kind} file; only .txt and .md are supported")
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", data)]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data)]
+    else:
+        if b"\x00" in data[:65536]:
+            raise DocumentError(f"{name}: contains NUL bytes; this is a binary file, not text")
+        candidates = [("utf-8", data), ("gb18030", data)]
+    for encoding, raw in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        _check_plausible_text(text, name, encoding)
+        return text, encoding
+    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030/GBK (binary or corrupt file?); save it as UTF-8 text")
+
+
+def _check_plausible_text(text: str, name: str, encoding: str) -> None:
+    """GB18030 decodes most byte soup, so reject text that is mostly controls or rare symbols."""
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    cjk_or_ascii = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    if controls > len(sample) * 0.01 or cjk_or_ascii < len(sample) * 0.85:
+        raise DocumentError(f"{name}: decoded as {encoding} but looks like binary or garbled data")

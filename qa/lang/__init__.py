@@ -1,0 +1,1 @@
+"""Language: place names, tokens (jieba, the one stopword list, synonyms) and what a question asks."""

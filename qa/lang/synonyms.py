@@ -1,0 +1,25 @@
+"""Colloquial terms -> the wording government work reports use (`GDP` -> `地区生产总值`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """Colloquial term -> report wording, from the bundled `data/synonyms.tsv`."""
+    text = resources.files("qa.lang").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            head, *targets = [part.strip() for part in line.split("\t") if part.strip()]
+            table[head.lower()] = tuple(targets)
+    return table
+
+
+def expand_query(question: str) -> str:
+    """Append the report's own wording for colloquial terms in the question."""
+    lowered = question.lower()
+    extra = [t for head, targets in synonym_table().items() if head in lowered for t in targets if t.lower() not in lowered]
+    return question if not extra else question + " " + " ".join(dict.fromkeys(extra))

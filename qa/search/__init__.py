@@ -1,0 +1,1 @@
+"""Search: retrieval (fusion, metadata), follow-ups, and the answer (answerability and extraction)."""
