@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware
-from api.routers import ask, documents, health, passages
+from api.routers import ask, documents, health, passages, timeline
 from api.runtime import Runtime
 from qa.service import QAService
 from qa.settings import Settings
@@ -39,6 +39,6 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes)
-    for router in (ask.router, documents.router, passages.router, health.router):
+    for router in (ask.router, timeline.router, documents.router, passages.router, health.router):
         app.include_router(router)
     return app

@@ -25,6 +25,7 @@ STATUS_BY_CODE = {
     "too_large": 413,
     "not_ready": 503,
     "conflict": 409,
+    "no_match": 404,
 }
 CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",

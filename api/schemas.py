@@ -6,6 +6,8 @@ not a silent coercion. Responses are the core's records (`qa.records`), declared
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from pydantic.config import JsonDict
 
@@ -21,6 +23,9 @@ FOLLOWUP_EXAMPLE: JsonDict = {
     "question": "那萧山呢？",
     "history": [{"question": "杭州2020年新增多少家国家高新技术企业", "answer": "新增国家高新技术企业2010家。"}],
 }
+Level = Literal["national", "province", "city", "district", "county"]
+
+
 class FiltersIn(BaseModel):
     """Hard filters; an empty or missing list means no restriction."""
 
@@ -29,9 +34,14 @@ class FiltersIn(BaseModel):
     doc_ids: list[StrictStr] | None = Field(None, max_length=200, description="只在这些文档中检索")
     regions: list[StrictStr] | None = Field(None, max_length=50, description="地区，如 “杭州市”“萧山”")
     years: list[StrictInt] | None = Field(None, max_length=50, description="报告年份（作报告的年份）")
+    levels: list[Level] | None = Field(None, max_length=5, description="层级：national/province/city/district/county")
+    year_from: StrictInt | None = Field(None, ge=1900, le=2100, description="报告年份从（含）")
+    year_to: StrictInt | None = Field(None, ge=1900, le=2100, description="报告年份到（含）")
+    include_subregions: bool = Field(False, description="regions 也包括下级地区（浙江省 → 杭州市、萧山区…）")
 
     def record(self) -> Filters:
-        return Filters(tuple(self.doc_ids or ()), tuple(self.regions or ()), tuple(self.years or ()))
+        return Filters(tuple(self.doc_ids or ()), tuple(self.regions or ()), tuple(self.years or ()),
+                       tuple(self.levels or ()), self.year_from, self.year_to, self.include_subregions)
 
 
 class TurnIn(BaseModel):

@@ -33,3 +33,9 @@ class NotReady(QAError):
 
 class Conflict(QAError):
     code = "conflict"
+
+
+class NoMatch(QAError):
+    """Filters that match no indexed report; the message names what is indexed."""
+
+    code = "no_match"

@@ -109,15 +109,20 @@ class PassageContext:
 
 @dataclass(frozen=True)
 class Filters:
-    """Hard filters; an empty tuple means no restriction on that field."""
+    """Hard filters; an empty tuple (or None) means no restriction on that field."""
 
     doc_ids: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()  # report years
+    levels: tuple[str, ...] = ()  # national | province | city | district | county
+    year_from: int | None = None  # report years from ... to, inclusive
+    year_to: int | None = None
+    include_subregions: bool = False  # regions=浙江省 also matches 杭州市, 萧山区 ...
 
     @property
     def empty(self) -> bool:
-        return not (self.doc_ids or self.regions or self.years)
+        return not (self.doc_ids or self.regions or self.years or self.levels) and \
+            self.year_from is None and self.year_to is None
 
 
 @dataclass(frozen=True)
@@ -134,28 +139,71 @@ class Answer:
 
     __pydantic_config__ = {"json_schema_extra": {"examples": [{
         "question": "杭州2020年地区生产总值增长多少？", "answer": "全市实现地区生产总值16106亿元，增长3.9%。[1]",
-        "answerable": True, "retrieval": "hybrid", "passages": [], "took_ms": 42.5, "rewritten_question": None,
-        "warnings": [],
+        "answerable": True, "retrieval": "hybrid", "passages": [], "took_ms": 42.5, "confidence": 0.93,
+        "reason": None, "rewritten_question": None, "warnings": [],
     }]}}
 
     question: str
     answer: str
     answerable: bool
-    retrieval: str  # "hybrid" (dense + BM25) or "lexical" (BM25 only)
+    retrieval: str  # "hybrid" (dense + BM25), "partial" (dense pass still running) or "lexical" (BM25 only)
     passages: tuple[Passage, ...]
     took_ms: float
+    confidence: float = 0.0  # 0..1, calibrated on the dev sets: how likely the answer line answers the question
+    reason: str | None = None  # why the reports don't answer it, when `answerable` is false
     rewritten_question: str | None = None  # the self-contained form of a follow-up
     warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A number in a cited sentence, with its unit and qualifier (`5%左右`, `6.5%—7%`)."""
+
+    text: str
+    value: float
+    value_high: float | None
+    unit: str
+    qualifier: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """The best passage of one report-year for the timeline's question; `figures` come from `sentence`."""
+
+    year: int  # the report's year (it plans this year and reviews the year before)
+    passage: Passage
+    sentence: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One place across years: a cited sentence per report, in year order."""
+
+    __pydantic_config__ = {"json_schema_extra": {"examples": [{
+        "question": "国务院历年城镇新增就业目标", "region": "国务院", "years": [2019, 2020], "entries": [], "took_ms": 31.2,
+    }]}}
+
+    question: str
+    region: str
+    years: tuple[int, ...]  # every report-year of the place in range, including those without a figure
+    entries: tuple[TimelineEntry, ...]
+    took_ms: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class IndexReport:
-    """What an indexing run did."""
+    """What an indexing run did: `documents`/`chunks` are the whole index afterwards."""
 
     documents: int
     chunks: int
     index_version: str
     errors: tuple[str, ...] = ()
+    added: int = 0  # new or changed reports written
+    unchanged: int = 0  # reports already indexed with the same content
+    removed: int = 0  # reports dropped (replace mode)
+    embedded: int = 0  # passages embedded by this run's dense pass
 
 
 @dataclass(frozen=True)
@@ -195,3 +243,5 @@ class Health:
     index_version: str | None = None
     warning: str | None = None
     message: str | None = None
+    embedded: int = 0  # passages with a vector; equal to `chunks` once the dense pass is done
+    dense_running: bool = False

@@ -5,16 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
 from qa.errors import BadRequest, Conflict, NotFound, NotReady
-from qa.index.build import Progress, build_snapshot
-from qa.index.manifest import ManifestMismatch
+from qa.index import dense, writer
+from qa.index.build import Progress, prepare, prepare_files
+from qa.index.manifest import Manifest
+from qa.index.segment import Segment
 from qa.index.snapshot import Snapshot
-from qa.index.store import IndexMissing, load_snapshot, save_snapshot
-from qa.ingest.catalog import CatalogEntry, catalog_aliases, load_catalog
+from qa.index.store import IndexMissing, IndexStore, WriterBusy
+from qa.index.vectors import VectorStore
+from qa.ingest.catalog import catalog_aliases
 from qa.ingest.chunking import chunker_fingerprint
 from qa.ingest.decode import DocumentError
 from qa.ingest.files import discover, read_document
@@ -31,12 +35,14 @@ from qa.records import (
     IndexReport,
     PassageContext,
     ServiceState,
+    Timeline,
     Turn,
     UploadResult,
 )
-from qa.search import answer as ans
-from qa.search.ask import passage_at, run
+from qa.search import timeline
+from qa.search.ask import passage_at, query_vector, run
 from qa.search.retrieval import RetrievalConfig
+from qa.search.scope import filter_documents
 from qa.settings import Settings
 
 log = logging.getLogger("reportqa")
@@ -46,20 +52,24 @@ LEXICAL_HINT = (
     "REPORTQA_MODEL=../shared/models/multilingual-e5-small-q4deq-zh-en"
 )
 MAX_CONTEXT = 20
+DenseCallback = Callable[[dense.DenseProgress], None]
 
 
 class QAService:
-    """Reads never block: they use the snapshot in hand. Writes build a new snapshot under a lock and swap it in."""
+    """Reads never block: they use the snapshot in hand. Writes commit a new manifest under a lock and swap in
+    the snapshot it describes; the dense pass fills vectors into the live snapshot as its shards land."""
 
     def __init__(self, settings: Settings, encoder: Encoder | None = None, encoder_error: str | None = None) -> None:
         self.settings = settings
         self.encoder = encoder
         self.encoder_error = encoder_error
         self.config = RetrievalConfig()
-        self.thresholds = ans.Thresholds()
         self.state = ServiceState.INDEXING
+        self.store = IndexStore(settings.data_dir)
+        self.vectors = VectorStore(settings.data_dir / "vectors", encoder.name, encoder.dim) if encoder else None
         self._snap: Snapshot | None = None
         self._write_lock = threading.Lock()
+        self._dense_running = threading.Event()
         self.matcher = PlaceMatcher(catalog_aliases(settings.seeds_dir))
 
     @classmethod
@@ -76,14 +86,21 @@ class QAService:
         return f"lexical-only mode ({self.encoder_error}). {LEXICAL_HINT}"
 
     @property
-    def retrieval_mode(self) -> str:
-        return "hybrid" if self.encoder is not None else "lexical"
+    def dim(self) -> int:
+        return self.encoder.dim if self.encoder else 0
+
+    def shape(self) -> writer.Shape:
+        return writer.Shape(self.encoder.name if self.encoder else "", self.dim, chunker_fingerprint(), tokenizer_fingerprint())
 
     # ----- the live index ------------------------------------------------------------
     def load(self) -> None:
-        """Load the persisted index; raise IndexMissing or ManifestMismatch with a clear message."""
-        snap = load_snapshot(self.settings.data_dir, with_vectors=self.encoder is not None)
-        snap.manifest.check(self.encoder.name if self.encoder else "", chunker_fingerprint(), tokenizer_fingerprint())
+        """Load the committed index; IndexMissing, ManifestMismatch or CorruptIndex with a clear message."""
+        manifest = self.store.manifest()
+        shape = self.shape()
+        manifest.check(shape.model, shape.chunker, shape.tokenizer)
+        snap = self.store.snapshot(manifest, self.dim)
+        if self.vectors is not None:
+            snap.install_vectors(self.vectors.load())
         self._install(snap)
 
     def ensure_index(self, progress: Progress | None = None) -> None:
@@ -96,6 +113,7 @@ class QAService:
             report = self.index_paths([self.settings.seeds_dir], progress=progress)
             for error in report.errors:
                 log.warning("skipped %s", error)
+            self.embed_pending()
 
     def _install(self, snap: Snapshot) -> None:
         aliases = catalog_aliases(self.settings.seeds_dir)
@@ -112,74 +130,104 @@ class QAService:
         return self._snap
 
     # ----- writes ----------------------------------------------------------------------
-    def index_paths(
-        self, paths: Sequence[Path], rebuild: bool = False, add: bool = False, progress: Progress | None = None,
-    ) -> IndexReport:
-        """(Re)index the given files/folders; unreadable files are reported, the rest still index."""
-        docs, errors = self._read_all(paths)
-        if not docs:
-            detail = f" ({'; '.join(errors)})" if errors else ""
-            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + detail)
+    @contextmanager
+    def _writing(self) -> Iterator[Manifest]:
+        """The in-process write lock plus the writer lock shared with other processes; yields the base manifest."""
         with self._write_lock:
-            previous = None if rebuild else self._previous_for_reuse()
-            if add and previous is not None:
-                docs = {**previous.documents, **docs}
-            snap = self._commit(list(docs.values()), previous, progress)
-        return IndexReport(len(snap.documents), len(snap.chunks), snap.manifest.index_version, tuple(errors))
-
-    def _read_all(self, paths: Sequence[Path]) -> tuple[dict[str, Document], list[str]]:
-        docs: dict[str, Document] = {}
-        errors: list[str] = []
-        catalogs: dict[Path, dict[str, CatalogEntry]] = {}  # one catalog.toml read per folder, not per file
-        for path in discover(paths):
-            if path.parent not in catalogs:
-                catalogs[path.parent] = load_catalog(path.parent)
             try:
-                doc = read_document(path, self.settings.project_root, self.matcher, catalogs[path.parent])
-            except DocumentError as exc:
-                errors.append(str(exc))
-                continue
-            docs[doc.doc_id] = doc
-        return docs, errors
+                self.store.lock()
+            except WriterBusy as exc:
+                raise Conflict(str(exc)) from exc
+            try:
+                try:
+                    base = self._snap.manifest if self._snap is not None else self.store.manifest()
+                except IndexMissing:
+                    base = self.shape().empty()
+                yield base
+            finally:
+                self.store.unlock()
 
-    def _previous_for_reuse(self) -> Snapshot | None:
-        if self._snap is not None:
-            return self._snap
-        try:
-            return load_snapshot(self.settings.data_dir)
-        except (IndexMissing, OSError, ValueError, KeyError, ManifestMismatch):
-            return None
-
-    def _commit(self, docs: list[Document], previous: Snapshot | None, progress: Progress | None) -> Snapshot:
-        snap = build_snapshot(docs, self.encoder, previous, progress)
-        save_snapshot(self.settings.data_dir, snap)
+    def _apply(self, change: writer.Change) -> Snapshot:
+        cache: dict[str, Segment] = {v.seg.name: v.seg for v in self._snap.views} if self._snap else {}
+        cache.update(change.segments)
+        snap = Snapshot(change.manifest, self.store.load_segments(change.manifest, cache), self.dim, self._snap)
+        if self._snap is not None and change.segments:
+            snap.carry_vectors(self._snap, set(change.segments))  # merged or re-uploaded text keeps its vectors
+        elif self._snap is None and self.vectors is not None:
+            snap.install_vectors(self.vectors.load())  # a rebuild: vectors are found again by content
+        self.store.collect_garbage(change.manifest)
         self._install(snap)
         return snap
 
+    def index_paths(self, paths: Sequence[Path], rebuild: bool = False, replace_all: bool = False,
+                    progress: Progress | None = None) -> IndexReport:
+        """Add (or, with `replace_all`, make the index exactly) the reports in these files/folders."""
+        files = discover(paths)
+        if not files:
+            raise BadRequest("no .txt/.md reports found in " + ", ".join(map(str, paths)))
+        with self._writing() as base:
+            if rebuild:
+                self.store.wipe()
+                self._snap, base = None, self.shape().empty()
+            live = self._snap.documents if self._snap is not None else {}
+            outcomes = prepare_files(files, self.settings.project_root, self.matcher,
+                                     {d: doc.sha256 for d, doc in live.items()}, progress)
+            change, tally = writer.write_documents(self.store, base, live, outcomes, replace_all)
+            if not tally.written and not tally.unchanged:
+                raise BadRequest("no readable reports found in " + ", ".join(map(str, paths))
+                                 + f" ({'; '.join(tally.failed)})")
+            snap = self._apply(change)
+            merged = writer.merge_segments(self.store, snap)
+            if merged is not None:
+                snap = self._apply(merged)
+        return IndexReport(len(snap.documents), snap.alive_rows, snap.manifest.index_version, tuple(tally.failed),
+                           added=len(change.added), unchanged=len(change.unchanged), removed=len(change.removed))
+
     def add_document(self, filename: str, data: bytes) -> UploadResult:
-        """Index one uploaded report; the old snapshot serves until the swap."""
+        """Index one uploaded report as a small new segment; the old snapshot serves until the swap."""
         name = upload_name(filename)
         uploads = self.settings.data_dir / "uploads"
         try:
             doc = read_document(uploads / name, self.settings.project_root, self.matcher, data=data)
         except DocumentError as exc:
             raise BadRequest(str(exc)) from exc
-        with self._write_lock:
-            current = self.snapshot
+        with self._writing() as base:
             store_upload(uploads, name, data)
-            docs = {**current.documents, doc.doc_id: doc}  # same file name: replaces that report
-            snap = self._commit(list(docs.values()), current, None)
-        return UploadResult(doc.doc_id, len(snap.rows_by_doc.get(doc.doc_id, [])), doc.title, snap.manifest.index_version)
+            change, _ = writer.write_documents(self.store, base, self.snapshot.documents, [prepare(doc)])
+            snap = self._apply(change)
+            merged = writer.merge_segments(self.store, snap)
+            if merged is not None:
+                snap = self._apply(merged)
+        a, b = snap.doc_rows.get(doc.doc_id, (0, 0))
+        return UploadResult(doc.doc_id, b - a, doc.title, snap.manifest.index_version)
 
     def delete_document(self, doc_id: str) -> DeleteResult:
-        with self._write_lock:
+        with self._writing() as base:
             current = self.snapshot
             if doc_id not in current.documents:
                 raise NotFound(f"unknown doc_id {doc_id!r}")
             if len(current.documents) == 1:
                 raise Conflict("cannot delete the only indexed document")
-            snap = self._commit([d for d in current.documents.values() if d.doc_id != doc_id], current, None)
+            snap = self._apply(writer.delete_documents(self.store, base, [doc_id]))
         return DeleteResult(doc_id, len(snap.documents), snap.manifest.index_version)
+
+    def optimize(self) -> IndexReport:
+        """Merge every segment into one, dropping tombstoned rows."""
+        with self._writing():
+            change = writer.merge_segments(self.store, self.snapshot, everything=True)
+            snap = self._apply(change) if change is not None else self.snapshot
+        return IndexReport(len(snap.documents), snap.alive_rows, snap.manifest.index_version)
+
+    def embed_pending(self, progress: DenseCallback | None = None, stop: threading.Event | None = None) -> int:
+        """Run the dense pass until every live passage has a vector (resumable; one runs at a time)."""
+        if self.encoder is None or self.vectors is None or self._dense_running.is_set():
+            return 0
+        self._dense_running.set()
+        try:
+            self.vectors.clean()
+            return dense.run(self.vectors, lambda: self.snapshot, self.encoder, progress, stop)
+        finally:
+            self._dense_running.clear()
 
     # ----- reads -----------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -188,12 +236,18 @@ class QAService:
             raise NotFound(f"unknown doc_id {doc_id!r}; GET /documents lists the ids")
         return doc
 
-    def document_info(self, doc_id: str) -> DocumentInfo:
-        return DocumentInfo.of(self.document(doc_id), len(self.snapshot.rows_by_doc.get(doc_id, [])))
+    def _info(self, doc: Document) -> DocumentInfo:
+        a, b = self.snapshot.doc_rows.get(doc.doc_id, (0, 0))
+        return DocumentInfo.of(doc, b - a)
 
-    def documents(self) -> list[DocumentInfo]:
-        snap = self.snapshot
-        return [DocumentInfo.of(d, len(snap.rows_by_doc.get(d.doc_id, []))) for d in snap.documents.values()]
+    def document_info(self, doc_id: str) -> DocumentInfo:
+        return self._info(self.document(doc_id))
+
+    def documents(self, filters: Filters | None = None) -> list[DocumentInfo]:
+        docs = list(self.snapshot.documents.values())
+        if filters is not None and not filters.empty:
+            docs = filter_documents(docs, filters, self.matcher)
+        return [self._info(d) for d in docs]
 
     def passage(self, chunk_id: str, context: int = 0) -> PassageContext:
         snap = self.snapshot
@@ -202,21 +256,30 @@ class QAService:
             raise NotFound(f"unknown chunk_id {chunk_id!r}")
         if not 0 <= context <= MAX_CONTEXT:
             raise BadRequest(f"context must be between 0 and {MAX_CONTEXT}")
-        chunk = snap.chunks[row]
-        siblings = snap.doc_chunks(chunk.doc_id)
-        i = chunk.ordinal
-        return PassageContext(passage_at(snap, row, 1, 0.0), tuple(siblings[max(0, i - context): i]),
-                              tuple(siblings[i + 1: i + 1 + context]))
+        doc = snap.document_of(row)
+        first, last = snap.doc_rows[doc.doc_id]
+        before = tuple(snap.chunk(r) for r in range(max(first, row - context), row))
+        after = tuple(snap.chunk(r) for r in range(row + 1, min(last, row + 1 + context)))
+        return PassageContext(passage_at(snap, row, 1, 0.0), before, after)
+
+    def retrieval_mode(self, snap: Snapshot | None = None) -> str:
+        snap = snap or self._snap
+        if self.encoder is None:
+            return "lexical"
+        if snap is not None and snap.embedded < snap.alive_rows:
+            return "partial"
+        return "hybrid"
 
     def health(self) -> Health:
         snap = self._snap
         ready = snap is not None and self.state == ServiceState.OK
         return Health(
             status=ServiceState.OK if ready else ServiceState.INDEXING,
-            model=self.encoder.name if self.encoder else None, retrieval=self.retrieval_mode,
-            documents=len(snap.documents) if snap else 0, chunks=len(snap.chunks) if snap else 0,
+            model=self.encoder.name if self.encoder else None, retrieval=self.retrieval_mode(),
+            documents=len(snap.documents) if snap else 0, chunks=snap.alive_rows if snap else 0,
             index_version=snap.manifest.index_version if snap else None,
             warning=self.lexical_warning if self.encoder is None else None,
+            embedded=snap.embedded if snap else 0, dense_running=self._dense_running.is_set(),
         )
 
     def validate_question(self, question: object) -> str:
@@ -229,6 +292,29 @@ class QAService:
             raise BadRequest(f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
         return question
 
+    def warnings(self, snap: Snapshot) -> tuple[str, ...]:
+        if self.encoder is None:
+            return (self.lexical_warning,)
+        if snap.embedded < snap.alive_rows:
+            share = snap.embedded / max(snap.alive_rows, 1)
+            return (f"the dense pass is still running: {share:.0%} of passages are embedded; "
+                    "the others are matched by BM25 only",)
+        return ()
+
+    def timeline(self, question: str, region: str | None = None, year_from: int | None = None,
+                 year_to: int | None = None, clock: Callable[[], float] = time.perf_counter) -> Timeline:
+        """For one place, the best cited sentence of each report-year, with its figures, in year order."""
+        started = clock()
+        question = self.validate_question(question)
+        snap = self.snapshot
+        request = timeline.Request(question, region, year_from, year_to)
+        place = timeline.place_of(request, self.matcher)
+        docs = timeline.reports(snap, place, request, self.matcher)
+        found = timeline.entries(snap, query_vector(self.encoder, snap, question), docs,
+                                 timeline.metric_terms(question, self.matcher), self.config)
+        return Timeline(question, place, tuple(d.year for d in docs if d.year is not None), tuple(found),
+                        round((clock() - started) * 1000, 2), self.warnings(snap))
+
     def ask(
         self, question: str, top_k: int = 5, filters: Filters | None = None,
         history: Sequence[Turn] | None = None, clock: Callable[[], float] = time.perf_counter,
@@ -238,10 +324,11 @@ class QAService:
         question = self.validate_question(question)
         if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50:
             raise BadRequest("top_k must be an integer between 1 and 50")
-        found = run(self.snapshot, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (),
-                    self.config, self.thresholds)
+        snap = self.snapshot
+        found = run(snap, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (), self.config)
         return Answer(
             question=question, answer=found.verdict.text, answerable=found.verdict.answerable,
-            retrieval=self.retrieval_mode, passages=found.passages, took_ms=round((clock() - started) * 1000, 2),
-            rewritten_question=found.rewritten, warnings=(self.lexical_warning,) if self.encoder is None else (),
+            confidence=found.verdict.confidence, reason=found.verdict.reason,
+            retrieval=self.retrieval_mode(snap), passages=found.passages, took_ms=round((clock() - started) * 1000, 2),
+            rewritten_question=found.rewritten, warnings=self.warnings(snap),
         )

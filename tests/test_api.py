@@ -22,7 +22,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HZ_DOC = "001_9ecc862bbb333f7d"
 TOKEN = "secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-ANSWER_KEYS = {"question", "answer", "answerable", "retrieval", "passages", "took_ms", "rewritten_question", "warnings"}
+ANSWER_KEYS = {"question", "answer", "answerable", "retrieval", "passages", "took_ms", "confidence", "reason",
+               "rewritten_question", "warnings"}
 PASSAGE_KEYS = {"rank", "score", "text", "chunk_id", "citation"}
 CITATION_KEYS = {"doc_id", "title", "source", "section", "start", "end"}
 REPORT = SAMPLE_REPORT

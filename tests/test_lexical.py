@@ -1,6 +1,18 @@
-from qa.index.lexical import LexicalIndex
+"""Tokens and BM25 postings: numbers and idioms survive, scores match the BM25 formula."""
+
+import math
+
+import numpy as np
+
+from qa.index.postings import K1, B, Postings
 from qa.lang.synonyms import expand_query
 from qa.lang.tokens import tokenize
+
+TEXTS = [
+    "比重达到3.12%；数字经济增长18%以上",
+    "征集高层次人才创业创新“5213”计划项目300个",
+    "全力推进“腾笼换鸟”，连片腾笼2000亩",
+]
 
 
 def test_numbers_and_terms_survive_tokenization() -> None:
@@ -9,16 +21,42 @@ def test_numbers_and_terms_survive_tokenization() -> None:
     assert "的" not in tokenize("杭州的经济")
 
 
+def _idf(postings: Postings, terms: list[str]) -> dict[str, float]:
+    n = len(postings.doclen)
+    return {t: math.log(1 + (n - len(postings.posting(t)[0]) + 0.5) / (len(postings.posting(t)[0]) + 0.5)) for t in terms}
+
+
 def test_bm25_finds_numbers_and_idioms() -> None:
-    texts = [
-        "比重达到3.12%；数字经济增长18%以上",
-        "征集高层次人才创业创新“5213”计划项目300个",
-        "全力推进“腾笼换鸟”，连片腾笼2000亩",
-    ]
-    index = LexicalIndex.build(texts)
+    postings = Postings.build([tokenize(t) for t in TEXTS])
+    avgdl = float(postings.doclen.mean())
     for query, expected in [("3.12%", 0), ("5213计划", 1), ("腾笼换鸟", 2)]:
-        scores = index.scores(query)
+        scores = postings.scores(_idf(postings, tokenize(query)), avgdl)
         assert int(scores.argmax()) == expected and scores[expected] > 0
+
+
+def test_scores_follow_the_bm25_formula_and_subsets_agree() -> None:
+    docs = [tokenize(t) for t in TEXTS] + [["经济", "经济", "增长"], ["增长"]]
+    postings = Postings.build(docs)
+    avgdl = float(np.mean([len(d) for d in docs]))
+    weights = {"经济": 1.3, "增长": 0.4}
+    scores = postings.scores(weights, avgdl)
+    for row, tokens in enumerate(docs):
+        expected = sum(w * tokens.count(t) * (K1 + 1) / (tokens.count(t) + K1 * (1 - B + B * len(tokens) / avgdl))
+                       for t, w in weights.items())
+        assert abs(scores[row] - expected) < 1e-5
+    subset = np.asarray([1, 3, 4])
+    assert np.allclose(postings.scores(weights, avgdl, subset), scores[subset])
+
+
+def test_merging_postings_renumbers_rows_and_drops_dead_ones() -> None:
+    a = Postings.build([tokenize(t) for t in TEXTS])
+    b = Postings.build([tokenize("数字经济增长"), tokenize("腾笼换鸟")])
+    merged = Postings.merge([(a, np.asarray([True, False, True])), (b, np.asarray([True, True]))])
+    assert len(merged.doclen) == 4
+    term = tokenize("腾笼换鸟")[0]
+    assert merged.posting(term)[0].tolist() == [1, 3]
+    assert merged.posting("数字")[0].tolist() == [0, 2]
+    assert merged.posting("5213")[0].size == 0 and "5213" not in merged.terms
 
 
 def test_query_expansion_uses_report_wording() -> None:

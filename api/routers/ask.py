@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import ServiceDep
 from api.errors import as_validation_error
 from api.routers.common import error_responses
+from api.routers.filters import query_filters
 from api.schemas import AskRequest
 from qa.records import Answer, Filters
 
 router = APIRouter(tags=["ask"])
-ERRORS = error_responses(400, 413, 422, 503)
+ERRORS = error_responses(400, 404, 413, 422, 503)
 
 
 @router.post("/ask", response_model=Answer, responses=ERRORS)
@@ -32,12 +33,9 @@ def ask(body: AskRequest, service: ServiceDep) -> Answer:
 def ask_get(
     service: ServiceDep,
     q: Annotated[str, Query(description="问题", examples=["杭州2020年地区生产总值增长多少"])],
+    filters: Annotated[Filters, Depends(query_filters)],
     top_k: Annotated[int, Query(ge=1, le=50)] = 5,
-    doc_id: Annotated[list[str] | None, Query(description="filter: doc id (repeatable)")] = None,
-    region: Annotated[list[str] | None, Query(description="filter: region, e.g. 萧山区 (repeatable)")] = None,
-    year: Annotated[list[int] | None, Query(description="filter: report year (repeatable)")] = None,
 ) -> Answer:
     """Same as POST /ask, for quick use from a browser or curl (URL-encode the question)."""
-    filters = Filters(tuple(doc_id or ()), tuple(region or ()), tuple(year or ()))
     with as_validation_error():
         return service.ask(q, top_k=top_k, filters=filters)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import PlainTextResponse
 
 from api.deps import ServiceDep, SettingsDep, TokenDep
 from api.routers.common import error_responses
+from api.routers.filters import query_filters
 from qa.errors import TooLarge, Unsupported
 from qa.ingest.files import SUPPORTED_SUFFIXES
-from qa.records import DeleteResult, DocumentInfo, UploadResult
+from qa.records import DeleteResult, DocumentInfo, Filters, UploadResult
 
 router = APIRouter(tags=["documents"])
 READ_ERRORS = error_responses(404, 503)
@@ -33,9 +34,9 @@ def read_upload(file: UploadFile, limit: int) -> tuple[str, bytes]:
 
 
 @router.get("/documents", response_model=list[DocumentInfo], responses=READ_ERRORS)
-def list_documents(service: ServiceDep) -> list[DocumentInfo]:
-    """Metadata of every indexed report, with its passage count."""
-    return service.documents()
+def list_documents(service: ServiceDep, filters: Annotated[Filters, Depends(query_filters)]) -> list[DocumentInfo]:
+    """Metadata of every indexed report (or of those the filters allow), with its passage count."""
+    return service.documents(filters)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentInfo, responses=READ_ERRORS)

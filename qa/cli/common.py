@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from qa.index.dense import SHARD_SIZE, DenseProgress
 from qa.index.manifest import ManifestMismatch
 from qa.index.store import IndexMissing
 from qa.service import QAService
@@ -29,6 +30,22 @@ def progress_bar(desc: str = "embedding passages", unit: str = "passage") -> Cal
         if done > bar.n:  # tqdm prints its 0% line itself; refreshing at 0 would print it twice
             bar.update(done - bar.n)
         if done >= total:
+            bar.close()
+
+    return update
+
+
+def dense_bar() -> Callable[[DenseProgress], None]:
+    """Progress of the dense pass: passages embedded of all live passages, with tqdm's rate and ETA."""
+    bar: tqdm[Any] | None = None
+
+    def update(p: DenseProgress) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=p.total, initial=p.done - min(p.done, SHARD_SIZE), desc="embedding passages", unit="passage")
+        bar.total = p.total
+        bar.update(p.done - bar.n)
+        if p.done >= p.total:
             bar.close()
 
     return update

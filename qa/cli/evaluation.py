@@ -74,44 +74,51 @@ def metrics(ranks: list[int | None]) -> dict[str, float]:
 
 
 def evaluate(service: QAService, items: list[dict]) -> dict:
-    """Run every question through the service; return metrics and per-question rows."""
-    ranks: list[int | None] = []
+    """Run every question through the service; return metrics (overall and per split) and per-question rows."""
     rows = []
-    latencies = []
-    unans_ok = unans_n = ans_ok = ans_n = 0
-    multi_all = multi_n = 0
     for item in items:
         turns = item.get("turns") or [item["question"]]
         history = [Turn(q) for q in turns[:-1]]
         result = service.ask(turns[-1], top_k=10, history=history)
-        latencies.append(result.took_ms)
         gold = _gold(item)
         kind = item.get("type", "followup" if "turns" in item else "single")
-        if kind == "unanswerable":
-            unans_n += 1
-            unans_ok += not result.answerable
-            rows.append({"id": item["id"], "type": kind, "answerable": result.answerable})
-            continue
-        ans_n += 1
-        ans_ok += result.answerable
         ranked = [(p.citation.doc_id, p.text) for p in result.passages]
-        rank = rank_of_first_hit(ranked, gold)
-        ranks.append(rank)
-        if kind == "multi":
-            multi_n += 1
-            covered = {g.doc_id for d, t in ranked[:5] if (g := is_relevant(d, t, gold))}
-            multi_all += covered == {g.doc_id for g in gold}
-        rows.append({"id": item["id"], "type": kind, "rank": rank, "answerable": result.answerable,
-                     "rewritten": result.rewritten_question, "question": turns[-1]})
-    out = {"questions": len(items), "answerable_questions": ans_n, **metrics(ranks)}
-    if unans_n:
-        out["unanswerable_accuracy"] = unans_ok / unans_n
-    out["answerable_recall"] = ans_ok / ans_n if ans_n else 0.0
-    if multi_n:
-        out["multi_all_docs@5"] = multi_all / multi_n
-    out["latency_p50_ms"] = statistics.median(latencies)
-    out["latency_p95_ms"] = float(np.percentile(latencies, 95))
-    return {"metrics": out, "rows": rows}
+        row = {"id": item["id"], "type": kind, "split": item.get("split", ""), "question": turns[-1],
+               "answerable": result.answerable, "confidence": result.confidence, "took_ms": result.took_ms,
+               "rewritten": result.rewritten_question}
+        if kind != "unanswerable":
+            row["rank"] = rank_of_first_hit(ranked, gold)
+            row["answer_hit"] = any(a in squash(result.answer) for g in gold for a in g.answers)
+            if kind == "multi":
+                covered = {g.doc_id for d, t in ranked[:5] if (g := is_relevant(d, t, gold))}
+                row["all_docs@5"] = covered == {g.doc_id for g in gold}
+        rows.append(row)
+    out = summarize(rows)
+    splits = sorted({r["split"] for r in rows if r["split"]})
+    by_split = {name: summarize([r for r in rows if r["split"] == name]) for name in splits}
+    return {"metrics": out, "splits": by_split, "rows": rows}
+
+
+def summarize(rows: list[dict]) -> dict[str, float]:
+    answerable = [r for r in rows if r["type"] != "unanswerable"]
+    unanswerable = [r for r in rows if r["type"] == "unanswerable"]
+    multi = [r for r in answerable if r["type"] == "multi"]
+    out: dict[str, float] = {"questions": len(rows), "answerable_questions": len(answerable),
+                             **metrics([r["rank"] for r in answerable])}
+    if answerable:
+        out["answer_hit"] = sum(r["answer_hit"] for r in answerable) / len(answerable)
+        out["false_not_found"] = sum(not r["answerable"] for r in answerable) / len(answerable)
+    if unanswerable:
+        out["unanswerable_accuracy"] = sum(not r["answerable"] for r in unanswerable) / len(unanswerable)
+    if multi:
+        out["multi_all_docs@5"] = sum(r["all_docs@5"] for r in multi) / len(multi)
+    if rows:
+        out["decision_accuracy"] = sum(r["answerable"] == (r["type"] != "unanswerable") for r in rows) / len(rows)
+    latencies = [r["took_ms"] for r in rows]
+    if latencies:
+        out["latency_p50_ms"] = statistics.median(latencies)
+        out["latency_p95_ms"] = float(np.percentile(latencies, 95))
+    return out
 
 
 def baseline(service: QAService, items: list[dict], size: int = 250, overlap: int = 50) -> dict:
@@ -134,16 +141,46 @@ def baseline(service: QAService, items: list[dict], size: int = 250, overlap: in
     return {"windows": len(windows), **metrics(ranks)}
 
 
+def correct(row: dict) -> bool:
+    """Did the answer line do its job: flag an unanswerable question, or answer with the gold text?"""
+    if row["type"] == "unanswerable":
+        return not row["answerable"]
+    return bool(row["answerable"] and row.get("answer_hit"))
+
+
+def calibration(rows: list[dict], bins: int = 10) -> list[tuple[str, int, float, float]]:
+    """(confidence bin, questions, mean confidence, observed share correct) per decile."""
+    out = []
+    for i in range(bins):
+        lo, hi = i / bins, (i + 1) / bins
+        inside = [r for r in rows if lo <= r["confidence"] < hi or (i == bins - 1 and r["confidence"] == 1.0)]
+        if inside:
+            conf = sum(r["confidence"] for r in inside) / len(inside)
+            out.append((f"{lo:.1f}–{hi:.1f}", len(inside), conf, sum(correct(r) for r in inside) / len(inside)))
+    return out
+
+
+def _table(columns: dict[str, dict[str, float]]) -> str:
+    keys = [k for k in next(iter(columns.values())) if k not in ("questions", "answerable_questions")]
+    lines = ["  " + " " * 24 + "".join(f"{name:>12s}" for name in columns)]
+    lines.append("  " + "questions".ljust(24) + "".join(f"{int(c['questions']):>12d}" for c in columns.values()))
+    for key in keys:
+        lines.append("  " + key.ljust(24) + "".join(f"{c.get(key, float('nan')):>12.3f}" for c in columns.values()))
+    return "\n".join(lines)
+
+
 def run_eval(service: QAService, path: Path, baseline_too: bool = True, json_out: Path | None = None) -> int:
     items = load_questions(path)
     started = time.perf_counter()
     result = evaluate(service, items)
     m = result["metrics"]
-    print(f"{path}: {m['questions']} questions ({m['answerable_questions']} answerable), retrieval={service.retrieval_mode}")
-    for key, value in m.items():
-        if key not in ("questions", "answerable_questions"):
-            print(f"  {key:24s} {value:.3f}")
-    misses = [r for r in result["rows"] if r.get("rank") is None and r["type"] != "unanswerable"]
+    print(f"{path}: {m['questions']} questions ({m['answerable_questions']} answerable), retrieval={service.retrieval_mode()}")
+    print(_table({"all": m, **result["splits"]}))
+    heldout = [r for r in result["rows"] if r["split"] == "heldout"] or result["rows"]
+    print("  calibration (" + ("held-out half" if heldout is not result["rows"] else "all") + "): confidence -> observed")
+    for label, n, conf, observed in calibration(heldout):
+        print(f"    {label}  n={n:3d}  mean {conf:.2f}  correct {observed:.2f}")
+    misses = [r for r in result["rows"] if r["type"] != "unanswerable" and r["rank"] is None]
     for r in misses:
         print(f"  miss@10 {r['id']}: {r.get('question')} {('-> ' + r['rewritten']) if r.get('rewritten') else ''}")
     wrong_unans = [r["id"] for r in result["rows"] if r["type"] == "unanswerable" and r["answerable"]]

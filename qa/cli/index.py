@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qa.cli.common import open_service, progress_bar
+from qa.cli.common import dense_bar, open_service, progress_bar
 from qa.errors import QAError
 from qa.settings import Settings
 
@@ -14,8 +14,9 @@ from qa.settings import Settings
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ix = sub.add_parser("index", help="index reports (default: seeds/)")
     ix.add_argument("paths", nargs="*", type=Path)
-    ix.add_argument("--rebuild", action="store_true", help="ignore cached chunks and vectors")
-    ix.add_argument("--add", action="store_true", help="add to the current index instead of replacing its documents")
+    ix.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch (vectors are reused by content)")
+    ix.add_argument("--replace", action="store_true",
+                    help="make the index exactly these reports (default: add them to what is indexed)")
     ix.set_defaults(run=run)
 
 
@@ -23,12 +24,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     service = open_service(settings)
     paths = args.paths or [settings.seeds_dir]
     try:
-        report = service.index_paths(paths, rebuild=args.rebuild, add=args.add, progress=progress_bar())
+        report = service.index_paths(paths, rebuild=args.rebuild, replace_all=args.replace,
+                                     progress=progress_bar("reading, chunking, tokenizing", "report"))
     except QAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     for error in report.errors:
         print(f"skipped: {error}", file=sys.stderr)
-    print(f"indexed {report.documents} documents, {report.chunks} passages "
-          f"({service.retrieval_mode}) into {settings.data_dir} [version {report.index_version}]")
+    print(f"lexical index: {report.added} added, {report.unchanged} unchanged, {report.removed} removed, "
+          f"{len(report.errors)} skipped; {report.documents} reports, {report.chunks} passages "
+          f"in {settings.data_dir} [{report.index_version}]")
+    embedded = service.embed_pending(progress=dense_bar())
+    health = service.health()
+    print(f"dense pass: {embedded} passages embedded; {health.embedded}/{health.chunks} passages have vectors "
+          f"({health.retrieval})")
     return 0

@@ -7,10 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
-from qa.cli import ask, bench, chat, evaluation, index, serve
+from qa.cli import ask, bench, calibrate, chat, evaluation, index, serve
 from qa.settings import Settings
 
-COMMANDS = (index, ask, serve, chat, evaluation, bench)
+COMMANDS = (index, ask, serve, chat, evaluation, calibrate, bench)
 
 
 def parser() -> argparse.ArgumentParser:

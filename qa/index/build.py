@@ -1,23 +1,29 @@
-"""Build a new index snapshot, reusing chunks and vectors that have not changed."""
+"""Turn report files into segment material: read, infer metadata, chunk and tokenize, one process per core.
+
+A file whose bytes hash like the indexed report of the same id is not read further ("unchanged").
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import secrets
-from collections.abc import Callable
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-
-from embeddings.encoder import Encoder
-from qa.index.lexical import LexicalIndex
-from qa.index.manifest import Manifest
-from qa.index.snapshot import Snapshot
-from qa.ingest.chunking import chunk_document, chunker_fingerprint, embedding_text
-from qa.lang.tokens import tokenizer_fingerprint
+from qa.index.segment import PreparedDoc
+from qa.ingest.catalog import CatalogEntry, load_catalog
+from qa.ingest.chunking import chunk_spans
+from qa.ingest.decode import DocumentError
+from qa.ingest.files import make_doc_id, read_document
+from qa.lang.places import PlaceMatcher
+from qa.lang.tokens import tokenize
 from qa.records import Chunk, Document
 
-Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+Progress = Callable[[int, int], None]  # (done, total)
+SEGMENT_ROWS = 40_000  # rows per segment when indexing many reports at once
+PARALLEL_MIN_FILES = 40  # below this, starting workers costs more than it saves
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -25,66 +31,96 @@ def lexical_text(chunk: Chunk) -> str:
     return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
 
 
-def build_snapshot(
-    documents: list[Document], encoder: Encoder | None, previous: Snapshot | None = None,
-    progress: Progress | None = None, batch_size: int = 32,
-) -> Snapshot:
-    """Chunk, embed (only new chunks) and index `documents` into a fresh snapshot."""
-    reuse_chunks = previous is not None and previous.manifest.chunker == chunker_fingerprint()
-    chunks: list[Chunk] = []
-    docs: dict[str, Document] = {}
-    for doc in documents:
-        docs[doc.doc_id] = doc
-        old = previous.documents.get(doc.doc_id) if reuse_chunks and previous else None
-        if old is not None and old.sha256 == doc.sha256 and old.title == doc.title:
-            chunks.extend(previous.doc_chunks(doc.doc_id))  # type: ignore[union-attr]
-        else:
-            chunks.extend(chunk_document(doc))
-    vectors = _embed(chunks, docs, encoder, previous, progress, batch_size) if encoder else None
-    lexical = LexicalIndex.build([lexical_text(c) for c in chunks])
-    manifest = Manifest(
-        index_version=_version(docs, chunks, encoder),
-        model=encoder.name if encoder else "",
-        dim=encoder.dim if encoder else 0,
-        chunker=chunker_fingerprint(),
-        tokenizer=tokenizer_fingerprint(),
-        documents={d.doc_id: d.sha256 for d in docs.values()},
-        chunks=len(chunks),
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
-    return Snapshot(manifest, docs, chunks, lexical, vectors)
+def prepare(doc: Document) -> PreparedDoc:
+    chunks = tuple(chunk_spans(doc))
+    return PreparedDoc(doc, chunks, tuple(tuple(tokenize(lexical_text(c))) for c, _ in chunks))
 
 
-def _embed(
-    chunks: list[Chunk], docs: dict[str, Document], encoder: Encoder, previous: Snapshot | None,
-    progress: Progress | None, batch_size: int,
-) -> np.ndarray:
-    vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
-    cached = previous is not None and previous.vectors is not None and previous.manifest.model == encoder.name
-    todo: list[int] = []
-    for row, chunk in enumerate(chunks):
-        old_row = previous.row_of.get(chunk.chunk_id) if cached and previous else None
-        if old_row is not None:
-            vectors[row] = previous.vectors[old_row]  # type: ignore[union-attr,index]
-        else:
-            todo.append(row)
-    total = len(todo)
+@dataclass(frozen=True)
+class Unchanged:
+    doc_id: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    path: Path
+    message: str
+
+
+Outcome = PreparedDoc | Unchanged | Failed
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every worker needs; inherited by fork, never pickled per file."""
+
+    project_root: Path
+    matcher: PlaceMatcher
+    catalogs: dict[Path, dict[str, CatalogEntry]]
+    live: dict[str, str]  # doc_id -> sha256 of what is indexed now
+
+
+_CONTEXT: Context | None = None
+
+
+def _init(context: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+
+
+def _work(path: Path) -> Outcome:
+    ctx = _CONTEXT
+    assert ctx is not None, "workers are started with a context"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Failed(path, f"{path}: cannot read file ({exc.strerror})")
+    doc_id = make_doc_id(path)
+    catalog = ctx.catalogs.get(path.parent, {})
+    if ctx.live.get(doc_id) == hashlib.sha256(data).hexdigest() and path.name not in catalog:
+        return Unchanged(doc_id)
+    try:
+        doc = read_document(path, ctx.project_root, ctx.matcher, catalog, data=data)
+    except DocumentError as exc:
+        return Failed(path, str(exc))
+    return prepare(doc)
+
+
+def workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def prepare_files(paths: Sequence[Path], project_root: Path, matcher: PlaceMatcher, live: dict[str, str],
+                  progress: Progress | None = None) -> Iterator[Outcome]:
+    """Outcomes in input order; many files use one process per core."""
+    catalogs = {folder: load_catalog(folder) for folder in {p.parent for p in paths}}
+    context = Context(project_root, matcher, catalogs, live)
+    total = len(paths)
     if progress:
         progress(0, total)
-    for start in range(0, total, batch_size):
-        rows = todo[start: start + batch_size]
-        texts = [embedding_text(docs[chunks[r].doc_id], chunks[r]) for r in rows]
-        vectors[rows] = encoder.encode_passages(texts, batch_size=batch_size)
+    if workers() > 1 and total >= PARALLEL_MIN_FILES:
+        with mp.get_context("fork").Pool(workers(), initializer=_init, initargs=(context,)) as pool:
+            for i, outcome in enumerate(pool.imap(_work, paths, chunksize=4), 1):
+                if progress:
+                    progress(i, total)
+                yield outcome
+        return
+    _init(context)
+    for i, path in enumerate(paths, 1):
+        yield _work(path)
         if progress:
-            progress(min(start + batch_size, total), total)
-    return vectors
+            progress(i, total)
 
 
-def _version(docs: dict[str, Document], chunks: list[Chunk], encoder: Encoder | None) -> str:
-    digest = hashlib.sha256()
-    digest.update((encoder.name if encoder else "lexical").encode())
-    for chunk in chunks:
-        digest.update(chunk.chunk_id.encode())
-    # Microseconds plus randomness: two commits of the same documents must never share a folder.
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    return f"{stamp}-{digest.hexdigest()[:10]}-{secrets.token_hex(2)}"
+def batches(prepared: Iterator[PreparedDoc], rows: int = SEGMENT_ROWS) -> Iterator[list[PreparedDoc]]:
+    """Group prepared documents into segment-sized batches."""
+    batch: list[PreparedDoc] = []
+    size = 0
+    for item in prepared:
+        batch.append(item)
+        size += len(item.chunks)
+        if size >= rows:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -1,4 +1,8 @@
-"""The versioned manifest written next to an index, checked before the index is used."""
+"""The manifest names the live segments and their tombstones, and records what shaped the index.
+
+It is the single commit point: segments are written first, then the manifest is replaced atomically
+(write, fsync, rename, fsync the folder), so a crash at any moment leaves the previous index whole.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST_NAME = "manifest.json"
 
 
@@ -16,19 +20,37 @@ class ManifestMismatch(RuntimeError):
 
 
 @dataclass(frozen=True)
+class SegmentRef:
+    name: str
+    rows: int
+    documents: dict[str, str]  # doc_id -> sha256 of the source file
+    checksum: str  # sha256 of the segment's seg.json, which holds the checksum of every file
+
+
+@dataclass(frozen=True)
 class Manifest:
-    index_version: str
+    generation: int
     model: str  # "" when the index was built lexical-only
     dim: int
     chunker: str  # fingerprint of the chunker's parameters and patterns
     tokenizer: str  # fingerprint of jieba, its dictionary, the stopwords and synonyms
-    documents: dict[str, str] = field(default_factory=dict)  # doc_id -> sha256 of the file bytes
-    chunks: int = 0
+    segments: tuple[SegmentRef, ...] = ()
+    deleted: tuple[tuple[str, str], ...] = ()  # (segment, doc_id) tombstones
     created_at: str = ""
     format_version: int = FORMAT_VERSION
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def index_version(self) -> str:
+        return f"g{self.generation}"
+
+    def live_documents(self) -> dict[str, str]:
+        """doc_id -> source sha256 of every document that is not tombstoned."""
+        dead = set(self.deleted)
+        return {d: sha for s in self.segments for d, sha in s.documents.items() if (s.name, d) not in dead}
 
     def check(self, model: str, chunker: str, tokenizer: str) -> None:
-        """Raise ManifestMismatch with a fix-it message if this index cannot serve `model`."""
+        """Raise ManifestMismatch with a fix-it message if this index cannot serve with these settings."""
         problems = []
         if self.format_version != FORMAT_VERSION:
             problems.append(f"index format {self.format_version} != {FORMAT_VERSION}")
@@ -36,8 +58,8 @@ class Manifest:
             problems.append(f"chunker {self.chunker} != {chunker} (chunking rules changed)")
         if self.tokenizer != tokenizer:
             problems.append(f"tokenizer {self.tokenizer} != {tokenizer} (jieba, its dictionary, stopwords or synonyms changed)")
-        if model and self.model != model:
-            problems.append(f"built with model {self.model or '(none: lexical only)'!r}, configured model is {model!r}")
+        if model and self.model and self.model != model:
+            problems.append(f"built with model {self.model!r}, configured model is {model!r}")
         if problems:
             raise ManifestMismatch(
                 "the index on disk does not match the current settings: " + "; ".join(problems)
@@ -46,13 +68,18 @@ class Manifest:
 
 
 def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON to a temp file in the same folder, fsync, then rename over `path`."""
+    """Write JSON to a temp file in the same folder, fsync, rename over `path`, fsync the folder."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
@@ -62,4 +89,7 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
 def read_manifest(folder: Path) -> Manifest:
     data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     known = set(Manifest.__dataclass_fields__)
-    return Manifest(**{k: v for k, v in data.items() if k in known})
+    data = {k: v for k, v in data.items() if k in known}
+    data["segments"] = tuple(SegmentRef(**s) for s in data.get("segments", ()))
+    data["deleted"] = tuple(tuple(d) for d in data.get("deleted", ()))
+    return Manifest(**data)

@@ -1,120 +1,141 @@
-"""Persist and load index snapshots: a folder per version, swapped in by one atomic rename.
+"""The index on disk: segments, vector shards and the manifest that commits them, behind one writer lock.
 
-Layout of the data folder:
-    CURRENT                      name of the live version (replaced atomically)
-    versions/<version>/          documents.jsonl, chunks.jsonl, vectors.npy, faiss.index, bm25/, manifest.json
-A crash while writing leaves only a `.tmp-*` folder behind; CURRENT still names the old version.
+    data_dir/manifest.json            the committed state (replaced atomically)
+    data_dir/segments/<name>/         immutable segments, each checksummed
+    data_dir/vectors/<model key>/     content-addressed vector shards, each checksummed
+    data_dir/LOCK                     held (flock) by the one process that writes
+Anything not named by the manifest (a segment written before a crash, a half-written shard) is removed
+by the next writer; a file that fails its checksum stops the load with a message saying how to rebuild.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import fcntl
 import os
 import shutil
-from dataclasses import asdict
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import IO
 
-import numpy as np
-
-from embeddings.vector_index import VectorIndex
-from qa.index.lexical import LexicalIndex
-from qa.index.manifest import Manifest, read_manifest, write_manifest
+from qa.index.manifest import MANIFEST_NAME, Manifest, SegmentRef, read_manifest, write_manifest
+from qa.index.postings import Postings
+from qa.index.segment import CorruptIndex, PreparedDoc, Segment, file_sha256, load_segment, merge_arrays, save
+from qa.index.segment import write_segment as write_new_segment
 from qa.index.snapshot import Snapshot
-from qa.records import Chunk, Document
-
-CURRENT = "CURRENT"
-KEEP_VERSIONS = 2
 
 
 class IndexMissing(FileNotFoundError):
     """No index has been built in this data folder yet."""
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+class WriterBusy(RuntimeError):
+    """Another process holds the writer lock."""
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def new_segment_name() -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    return f"seg-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
-def save_snapshot(data_dir: Path, snap: Snapshot) -> Path:
-    """Write a snapshot as a new version and point CURRENT at it; return its folder."""
-    versions = data_dir / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    final = versions / snap.manifest.index_version
-    tmp = versions / f".tmp-{snap.manifest.index_version}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    _write_jsonl(tmp / "documents.jsonl", [asdict(d) for d in snap.documents.values()])
-    _write_jsonl(tmp / "chunks.jsonl", [asdict(c) for c in snap.chunks])
-    if snap.vectors is not None:
-        np.save(tmp / "vectors.npy", snap.vectors)
-        assert snap.dense is not None, "a snapshot with vectors always has its dense index"
-        snap.dense.save(tmp / "faiss.index")
-    (tmp / "bm25").mkdir()
-    snap.lexical.save(tmp / "bm25")
-    write_manifest(tmp, snap.manifest)  # last: a folder without a manifest is incomplete
-    _fsync_tree(tmp)
-    os.replace(tmp, final)
-    _write_current(data_dir, final.name)
-    _prune(versions, keep={final.name})
-    return final
+class IndexStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.root = data_dir
+        self.segments_dir = data_dir / "segments"
+        self.vectors_dir = data_dir / "vectors"
+        self._lock_fh: IO[str] | None = None
 
+    # ----- reading -------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        if not (self.root / MANIFEST_NAME).is_file():
+            if (self.root / "CURRENT").is_file():
+                raise IndexMissing(f"the index in {self.root} has an older format; run `reportqa index --rebuild`")
+            raise IndexMissing(f"no index in {self.root}; run `reportqa index` first")
+        try:
+            return read_manifest(self.root)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CorruptIndex(f"{self.root / MANIFEST_NAME} is unreadable ({exc}); run `reportqa index --rebuild`") from exc
 
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
+    def load_segments(self, manifest: Manifest, cache: dict[str, Segment] | None = None) -> list[Segment]:
+        """The manifest's segments, verified against their checksums (reusing already loaded ones)."""
+        out = []
+        for ref in manifest.segments:
+            if cache and ref.name in cache:
+                out.append(cache[ref.name])
+                continue
+            folder = self.segments_dir / ref.name
+            if not (folder / "seg.json").is_file() or file_sha256(folder / "seg.json") != ref.checksum:
+                raise CorruptIndex(f"segment {folder} is missing or does not match the manifest; "
+                                   "run `reportqa index --rebuild` to rebuild the index")
+            out.append(load_segment(folder))
+        return out
 
+    def snapshot(self, manifest: Manifest, dim: int, cache: dict[str, Segment] | None = None) -> Snapshot:
+        return Snapshot(manifest, self.load_segments(manifest, cache), dim)
 
-def _write_current(data_dir: Path, name: str) -> None:
-    tmp = data_dir / f".{CURRENT}.tmp-{os.getpid()}"
-    tmp.write_text(name + "\n", encoding="utf-8")
-    os.replace(tmp, data_dir / CURRENT)
+    # ----- writing (callers hold the lock) ----------------------------------------------------
+    def lock(self) -> None:
+        """Take the writer lock; WriterBusy if another process has it."""
+        if self._lock_fh is not None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        fh = open(self.root / "LOCK", "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            fh.close()
+            raise WriterBusy(f"another reportqa process is writing the index in {self.root}; try again when it is done") from exc
+        self._lock_fh = fh
 
+    def unlock(self) -> None:
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
 
-def _prune(versions: Path, keep: set[str]) -> None:
-    done = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
-    for old in done[:-KEEP_VERSIONS]:
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
-    for stale in versions.glob(".tmp-*"):
-        if not stale.name.endswith(f"-{os.getpid()}"):
-            shutil.rmtree(stale, ignore_errors=True)
+    def write_segment(self, prepared: Sequence[PreparedDoc]) -> tuple[Segment, SegmentRef]:
+        self.segments_dir.mkdir(parents=True, exist_ok=True)
+        seg = write_new_segment(self.segments_dir, new_segment_name(), prepared)
+        return seg, self.ref(seg)
 
+    def ref(self, seg: Segment) -> SegmentRef:
+        checksum = file_sha256(self.segments_dir / seg.name / "seg.json")
+        return SegmentRef(seg.name, seg.rows, {d.doc_id: d.sha256 for d in seg.docs}, checksum)
 
-def current_folder(data_dir: Path) -> Path:
-    pointer = data_dir / CURRENT
-    if not pointer.is_file():
-        raise IndexMissing(f"no index in {data_dir}; run `reportqa index` first")
-    folder = data_dir / "versions" / pointer.read_text(encoding="utf-8").strip()
-    if not (folder / "manifest.json").is_file():
-        raise IndexMissing(f"index folder {folder} is incomplete (no manifest); run `reportqa index --rebuild`")
-    return folder
+    def merge(self, snap: Snapshot, names: Sequence[str]) -> tuple[Segment, SegmentRef]:
+        """One new segment holding the live rows of the named segments (no re-tokenizing)."""
+        views = [v for v in snap.views if v.seg.name in names]
+        docs, arrays, sections, texts = merge_arrays((v.seg, v.alive) for v in views)
+        postings = Postings.merge([(v.seg.postings, v.alive) for v in views])
+        self.segments_dir.mkdir(parents=True, exist_ok=True)
+        seg = save(self.segments_dir, new_segment_name(), docs, arrays, sections, texts, postings)
+        return seg, self.ref(seg)
 
+    def commit(self, manifest: Manifest) -> Manifest:
+        """Make `manifest` the live index (atomic); returns it with its generation and time stamped."""
+        stamped = replace(manifest, created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        write_manifest(self.root, stamped)
+        return stamped
 
-def load_manifest(data_dir: Path) -> Manifest:
-    return read_manifest(current_folder(data_dir))
+    def collect_garbage(self, manifest: Manifest) -> list[str]:
+        """Remove segment folders the manifest does not name (crash leftovers, merged-away segments)."""
+        keep = {s.name for s in manifest.segments}
+        removed = []
+        if self.segments_dir.is_dir():
+            for folder in self.segments_dir.iterdir():
+                if folder.name not in keep:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder.name)
+        for stale in self.root.glob(f".{MANIFEST_NAME}.tmp-*"):
+            if not stale.name.endswith(f"-{os.getpid()}"):
+                stale.unlink(missing_ok=True)
+        return removed
 
-
-def load_snapshot(data_dir: Path, with_vectors: bool = True) -> Snapshot:
-    """Load the live version; the caller checks the manifest before trusting it."""
-    folder = current_folder(data_dir)
-    manifest = read_manifest(folder)
-    documents = {}
-    for row in _read_jsonl(folder / "documents.jsonl"):
-        row["inferred"] = tuple(row.get("inferred", ()))
-        documents[row["doc_id"]] = Document(**row)
-    chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-    vectors = dense = None
-    if with_vectors and (folder / "vectors.npy").is_file():
-        vectors = np.load(folder / "vectors.npy")
-        dense = VectorIndex.load(folder / "faiss.index")
-    lexical = LexicalIndex.load(folder / "bm25")
-    return Snapshot(manifest, documents, chunks, lexical, vectors, dense)
+    def wipe(self) -> None:
+        """Remove every index file (for --rebuild); uploads and vector shards are kept for reuse."""
+        for name in (MANIFEST_NAME, "CURRENT"):
+            (self.root / name).unlink(missing_ok=True)
+        for folder in (self.segments_dir, self.root / "versions"):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -128,9 +128,17 @@ def make_chunk_id(doc_id: str, section: str, text: str, occurrence: int) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
+Spans = tuple[tuple[int, int], ...]  # raw (start, end) of each piece a chunk joins with line breaks
+
+
 def chunk_document(doc: Document) -> list[Chunk]:
     """All chunks of a document, in reading order."""
-    chunks: list[Chunk] = []
+    return [chunk for chunk, _ in chunk_spans(doc)]
+
+
+def chunk_spans(doc: Document) -> list[tuple[Chunk, Spans]]:
+    """Chunks with the raw spans of their pieces, from which `layout.render` rebuilds the text."""
+    chunks: list[tuple[Chunk, Spans]] = []
     seen: dict[str, int] = {}
     for group in _pack(_pieces(blocks(doc.text))):
         text = "\n".join(p.text for p in group).strip()
@@ -140,18 +148,19 @@ def chunk_document(doc: Document) -> list[Chunk]:
         section = body.section
         key = f"{section}\x00{text}"
         seen[key] = seen.get(key, -1) + 1
-        chunks.append(Chunk(
+        chunk = Chunk(
             chunk_id=make_chunk_id(doc.doc_id, section, text, seen[key]), doc_id=doc.doc_id,
             ordinal=len(chunks), section=section, start=group[0].offsets[0], end=group[-1].offsets[-1] + 1,
             text=text,
-        ))
+        )
+        chunks.append((chunk, tuple((p.offsets[0], p.offsets[-1] + 1) for p in group)))
     return chunks
 
 
-def embedding_text(doc: Document, chunk: Chunk) -> str:
+def embedding_text(title: str, section: str, text: str) -> str:
     """What the encoder sees: title and section first, so place, year and topic count."""
-    head = f"{doc.title}｜{chunk.section}" if chunk.section else doc.title
-    return f"{head}\n{chunk.text}"
+    head = f"{title}｜{section}" if section else title
+    return f"{head}\n{text}"
 
 
 def squash(text: str) -> str:

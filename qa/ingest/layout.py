@@ -197,3 +197,23 @@ def _make_block(group: list[Line], barrier: bool) -> Block:
         offsets.extend(line.start + o for o in offs)
     text = "".join(text_parts)
     return Block(text=text, offsets=tuple(offsets), heading_level=heading_level(text), after_barrier=barrier)
+
+
+def render(source: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """Rebuild a chunk's display text from its raw piece spans, as `_make_block` and the chunker join them.
+
+    The index stores each report's text once and these spans, not the chunk text; where this rebuild
+    would differ (rare: a piece that starts inside a collapsed space run), the index keeps the text.
+    """
+    pieces = []
+    for start, end in spans:
+        parts: list[str] = []
+        for line in source[start:end].splitlines():
+            shown, _ = display(line.strip())
+            if not shown:
+                continue
+            if parts and not (_CJK.match(parts[-1][-1]) and _CJK.match(shown[0])) and parts[-1][-1] != " ":
+                parts.append(" ")
+            parts.append(shown)
+        pieces.append("".join(parts))
+    return "\n".join(pieces).strip()

@@ -1,32 +1,117 @@
-"""What a question says about place and time, used to prefer matching reports."""
+"""What a question asks: which places, which years (explicit, relative, ranges, plan periods), and what kind of answer.
+
+A report of year Y reviews year Y-1 and sets targets for Y, so the years here are the years the question is
+*about*; `qa/search/scope.py` turns them into report years by the question's intent.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
-from qa.lang.places import PlaceMatcher
+from qa.lang.places import NATIONAL, PlaceMatcher
 
-YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%]))")
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
-RELATIVE = ("今年", "去年", "明年", "上年", "前年", "本年", "当年")  # follow-up detection treats them as drill words
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个]))")
+# 19年 means 2019 in speech; "用10年时间", "连续20年" do not, hence the guards on both sides.
+_SHORT_YEAR = re.compile(r"(?<![\d.第近前后过用续了多几每满达])([0-2]\d|9\d)年(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多)")
+_CN_YEAR = re.compile(r"([一二][〇零○一二三四五六七八九]{3})年")
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
+_RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+_PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
+_PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
+RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
+_ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来|改革开放以来|以来")
+
+# "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".
+_TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|定了|定的|确定|拟|安排|部署|提出|将要|要|将|控制在|争取|规划|准备")
+_OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
+                      r"|降低了|下降了|提高了")
+_LIST = re.compile(r"哪些|有什么|包括|措施|举措|重点|任务|工程|项目|政策|内容|方面|怎么做|如何")
+_COMPARE = re.compile(r"比较|相比|对比|哪个|分别|变化|趋势|高还是低|差距|历年|逐年|和.{1,8}(?:比|相比)|与.{1,8}相比")
+_LEVEL_WORDS = {"province": re.compile(r"全省|省级|省政府|省委|各省"), "city": re.compile(r"全市|市级|市政府|市委|各市"),
+                "district": re.compile(r"全区|区级|区政府"), "county": re.compile(r"全县|县级|县政府")}
 
 
 @dataclass(frozen=True)
 class QueryInfo:
-    regions: tuple[str, ...]
-    years: tuple[int, ...]
+    regions: tuple[str, ...]  # canonical places in order of mention; 国务院 for the national level
+    years: tuple[int, ...]  # years the question is about, explicit or resolved from 去年/十三五/2019到2021年
+    relative: bool = False  # the years came only from 今年/去年/明年, so they are soft
+    all_years: bool = False  # 历年, 每年, 改革开放以来: every report of the place
+    intent: str = "other"  # target | outcome | list | other
+    compare: bool = False  # 分别, 相比, 历年: the answer spans several reports
+    levels: tuple[str, ...] = ()  # level words: 全省 -> province
+
+    @property
+    def national(self) -> bool:
+        return NATIONAL in self.regions
 
 
-def parse_query(question: str, matcher: PlaceMatcher) -> QueryInfo:
-    """Regions (canonical names) and explicit years a question mentions."""
-    years = [int(y) for y in YEAR.findall(question)]
+def _cn_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):
+        return 10 + _CN_NUM.get(text[1:], 0)
+    return _CN_NUM.get(text, 0)
+
+
+def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
+    """(years, only_relative, all_years) mentioned in a question, in order."""
+    years: list[int] = []
+    for m in _RANGE.finditer(question):
+        start, end = int(m.group(1)), m.group(2)
+        stop = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+        if start <= stop <= start + 60:
+            years.extend(range(start, stop + 1))
+    years += [int(y) for y in YEAR.findall(question)]
     years += [int(y.translate(_CN_DIGITS)) for y in _CN_YEAR.findall(question)]
-    return QueryInfo(
-        regions=tuple(matcher.find(question)),
-        years=tuple(dict.fromkeys(years)),
-    )
+    for m in _SHORT_YEAR.finditer(question):
+        value = int(m.group(1))
+        years.append(2000 + value if value < 50 else 1900 + value)
+    for m in _PLAN_PERIOD.finditer(question):
+        first = _PLAN_START.get(m.group(1))
+        if first is not None:
+            years.extend(range(first, first + 5))
+    for m in _RECENT.finditer(question):
+        n = _cn_int(m.group(1))
+        if 0 < n <= 30:
+            years.extend(range(today - n, today))
+    explicit = bool(years)
+    for word, delta in RELATIVE.items():
+        if word in question:
+            years.append(today + delta)
+    all_years = bool(_ALL_YEARS.search(question))
+    return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
+
+
+def intent_of(question: str) -> str:
+    if _TARGET.search(question):
+        return "target"
+    if _OUTCOME.search(question):
+        return "outcome"
+    if _LIST.search(question):
+        return "list"
+    return "other"
+
+
+def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
+    """Places, years, intent and level words of a question."""
+    year_now = (today or dt.date.today()).year
+    years, relative, all_years = years_in(question, year_now)
+    levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
+    return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(years), relative=relative,
+                     all_years=all_years, intent=intent_of(question), compare=bool(_COMPARE.search(question)),
+                     levels=levels)
+
+
+def strip_years(question: str) -> str:
+    """The question without its explicit years, which choose reports rather than name a topic."""
+    for pattern in (_RANGE, YEAR, _CN_YEAR, _SHORT_YEAR):
+        question = pattern.sub(" ", question)
+    return question
 
 
 def report_years_for(year: int) -> tuple[int, int]:

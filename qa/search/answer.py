@@ -1,41 +1,77 @@
-"""The answer: decide whether the evidence answers the question, then pick the 1-3 sentences that do."""
+"""The answer: is it in the reports, how sure are we, and which sentences say it.
+
+One decision, in one place. A named place or year with no indexed report is a hard "no", with a reason
+that says what is indexed. Otherwise a small logistic model (`data/answerability.json`, refitted by
+`reportqa calibrate` on the tuning halves of the dev sets) combines the signals into a confidence.
+"""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from qa.ingest.chunking import sentences
-from qa.lang.places import PlaceMatcher
 from qa.lang.tokens import tokenize
 
 NO_ANSWER = "报告中没有找到相关内容。"
-_QUANTITY = re.compile(r"多少|几|比重|增速|增长|目标|规模|总量|达到|占比|率|亿元|万")
-_NUMBER = re.compile(r"\d")
+_NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
+_LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
+_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
+FEATURES = ("coverage", "rare_term", "dense_margin", "lexical_share", "number_question", "number_found",
+            "list_question", "scoped", "preferred_missing")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """Signals for the answerability decision, computed from the top passages."""
+    """What the top passages say about the question, before any decision."""
 
-    dense_top: float | None
-    coverage: float  # share of the question's (idf-weighted) terms found in the best passage
-    unknown_place: str | None  # a named place with no indexed report
+    coverage: float  # idf-weighted share of the question's content terms in the best of the top passages
+    rare_term: float  # 1 when the question's rarest content term occurs in the top passages
+    dense_margin: float  # top cosine minus the cosine of the 10th-20th passages (0 without vectors)
+    lexical_share: float  # top BM25 score over what a passage matching every term would score
+    number_question: float
+    number_found: float  # the best sentence has a number and a content term
+    list_question: float
+    scoped: float  # the question named an indexed place or year
+    preferred_missing: float  # only the report next to the one the intent points at is indexed
+    missing_place: str | None = None
+    missing_year: str | None = None
+    existing: str = ""  # what is indexed, for the reason
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    # Calibrated on eval/dev_qa.jsonl: e5 cosines of answerable and unanswerable questions
-    # overlap (0.84-0.92 both), while term coverage separates them, so coverage decides.
-    coverage_min: float = 0.30
-    lexical_coverage_min: float = 0.30
+    def vector(self) -> list[float]:
+        return [float(getattr(self, name)) for name in FEATURES]
 
 
 @dataclass(frozen=True)
 class Verdict:
     answerable: bool
-    text: str  # the answer line: sentences with [n] markers, or the honest "not found" with its reason
+    text: str  # sentences with [n] markers, or the honest "not found"
+    confidence: float  # 0..1: how likely the answer line answers the question
+    reason: str | None = None  # why not answerable
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, ev: Evidence) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, ev.vector(), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    data = json.loads(resources.files("qa.search").joinpath("data/answerability.json").read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise RuntimeError("data/answerability.json was fitted on other features; run `reportqa calibrate`")
+    return Model(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]))
 
 
 def question_terms(question: str) -> list[str]:
@@ -51,27 +87,28 @@ def coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for t, w in weights.items() if t in lowered) / total
 
 
-def unknown_place(regions: Sequence[str], indexed: set[str], matcher: PlaceMatcher) -> str | None:
-    """A named place with no report of its own, of its parent, or of a child region."""
-    if not regions:
-        return None
-    related = indexed | {matcher.parent(r) for r in indexed}
-    for region in regions:
-        if region in related or matcher.parent(region) in indexed:
-            return None
-    return regions[0]
+def rare_term_found(weights: dict[str, float], texts: Sequence[str]) -> float:
+    if not weights:
+        return 0.0
+    rarest = max(weights, key=lambda t: weights[t])
+    return 1.0 if any(rarest in t.lower() for t in texts) else 0.0
 
 
-def is_answerable(ev: Evidence, th: Thresholds) -> bool:
-    """Weak evidence or a place with no indexed report means: say the reports don't answer it."""
-    if ev.unknown_place:
-        return False
-    return ev.coverage >= (th.coverage_min if ev.dense_top is not None else th.lexical_coverage_min)
+def is_number_question(question: str) -> bool:
+    return bool(_NUMBER_QUESTION.search(question))
 
 
-def extract(question: str, passages: list[str], weights: dict[str, float], max_sentences: int = 3) -> list[tuple[int, str]]:
+def is_list_question(question: str) -> bool:
+    return bool(_LIST_QUESTION.search(question))
+
+
+def number_found(sentence: str, weights: dict[str, float]) -> float:
+    return 1.0 if _NUMBER.search(sentence) and coverage(weights, sentence) > 0 else 0.0
+
+
+def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3) -> list[tuple[int, str]]:
     """Best sentences as (passage index, sentence), in reading order of the passages."""
-    wants_number = bool(_QUANTITY.search(question))
+    wants_number = is_number_question(question)
     scored: list[tuple[float, int, int, str]] = []
     for p_idx, text in enumerate(passages[:3]):
         for s_idx, (a, b) in enumerate(sentences(text)):
@@ -80,7 +117,7 @@ def extract(question: str, passages: list[str], weights: dict[str, float], max_s
                 continue
             score = coverage(weights, sent)
             if wants_number and _NUMBER.search(sent):
-                score += 0.15
+                score += 0.15 if score > 0 else 0.0
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
@@ -98,12 +135,18 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
     return "".join(f"{sent}[{p + 1}]" for p, sent in picked)
 
 
-def decide(question: str, texts: list[str], weights: dict[str, float], evidence: Evidence, th: Thresholds) -> Verdict:
-    """The one answerability decision and the answer line that goes with it."""
-    if texts and is_answerable(evidence, th):
-        line = format_answer(extract(question, [t.replace("\n", "") for t in texts], weights))
-        if line:
-            return Verdict(True, line)
-    if evidence.unknown_place:
-        return Verdict(False, f"{NO_ANSWER}已索引的报告中没有{evidence.unknown_place}的政府工作报告。")
-    return Verdict(False, NO_ANSWER)
+def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None) -> Verdict:
+    """The one answerability decision, its confidence and the answer line that goes with it."""
+    if ev.missing_place:
+        reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
+        return Verdict(False, f"{NO_ANSWER}{reason}。", 0.02, reason)
+    if ev.missing_year:
+        reason = f"没有{ev.missing_year}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
+        return Verdict(False, f"{NO_ANSWER}{reason}。", 0.05, reason)
+    fitted = fitted or model()
+    confidence = fitted.probability(ev)
+    picked = extract(question, [t.replace("\n", "") for t in texts], weights) if texts else []
+    if picked and confidence >= fitted.threshold:
+        return Verdict(True, format_answer(picked), round(confidence, 3))
+    reason = "报告中没有提到这一数字" if ev.number_question else "报告中没有提到这一内容"
+    return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", round(confidence, 3), reason)

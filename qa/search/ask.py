@@ -1,18 +1,24 @@
-"""The ask pipeline: follow-up rewriting, query parsing, retrieval, then the answer."""
+"""The ask pipeline: follow-up rewriting, query parsing, scope, retrieval, then the answer."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from embeddings.encoder import Encoder
 from qa.index.snapshot import Snapshot
+from qa.ingest.chunking import sentences
 from qa.lang.places import PlaceMatcher
-from qa.lang.query import parse_query
+from qa.lang.query import QueryInfo, parse_query, strip_years
+from qa.lang.synonyms import expand_query
+from qa.lang.tokens import tokenize
 from qa.records import Citation, Filters, Passage, Turn
 from qa.search import answer as ans
 from qa.search.followup import rewrite
-from qa.search.retrieval import RetrievalConfig, retrieve
+from qa.search.retrieval import Hit, RetrievalConfig, retrieve
+from qa.search.scope import Scope, filter_documents, resolve
 
 
 @dataclass(frozen=True)
@@ -22,32 +28,83 @@ class Response:
     passages: tuple[Passage, ...]
     verdict: ans.Verdict
     rewritten: str | None
+    info: QueryInfo
+    scope: Scope
+    evidence: ans.Evidence
 
 
 def passage_at(snap: Snapshot, row: int, rank: int, score: float) -> Passage:
-    chunk = snap.chunks[row]
-    doc = snap.documents[chunk.doc_id]
+    chunk = snap.chunk(row)
+    doc = snap.document_of(row)
     cite = Citation(doc.doc_id, doc.title, doc.source, chunk.section, chunk.start, chunk.end)
     return Passage(rank=rank, score=round(score, 6), text=chunk.text, chunk_id=chunk.chunk_id, citation=cite)
 
 
+def scope_for(snap: Snapshot, info: QueryInfo, filters: Filters, matcher: PlaceMatcher) -> Scope:
+    """The question's scope within what the filters allow (NoMatch when they allow nothing)."""
+    docs = filter_documents(list(snap.documents.values()), filters, matcher)
+    scope = resolve(info, docs)
+    if not filters.empty and scope.doc_ids is None:
+        scope = replace(scope, doc_ids=tuple(d.doc_id for d in docs))
+    return scope
+
+
+def query_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> np.ndarray | None:
+    if encoder is None or not snap.embedded:
+        return None
+    vec: np.ndarray = encoder.encode_queries([text])[0]
+    return vec
+
+
+EVIDENCE_HITS = 20  # passages looked at for the answerability signals (more than are shown)
+
+
 def run(
     snap: Snapshot, encoder: Encoder | None, matcher: PlaceMatcher, question: str, top_k: int,
-    filters: Filters, history: Sequence[Turn], config: RetrievalConfig, thresholds: ans.Thresholds,
+    filters: Filters, history: Sequence[Turn], config: RetrievalConfig,
 ) -> Response:
     rewritten = rewrite(question, history, matcher) if history else None
     effective = rewritten or question
     info = parse_query(effective, matcher)
-    hits = retrieve(snap, encoder, effective, info, filters, matcher, max(top_k, 3), config)
-    passages = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits))
-    terms = ans.question_terms(matcher.strip(effective))
-    weights = snap.lexical.idf(terms)
-    sections = [f"{p.citation.section}\n{p.text}" for p in passages[:3]]
-    evidence = ans.Evidence(
-        dense_top=max((h.dense for h in hits[:3] if h.dense is not None), default=None),
-        coverage=max((ans.coverage(weights, s) for s in sections), default=0.0),
-        unknown_place=ans.unknown_place(info.regions, {d.region for d in snap.documents.values()}, matcher),
+    scope = scope_for(snap, info, filters, matcher)
+    # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
+    topic = strip_years(matcher.strip(effective))
+    weights = snap.idf(tokenize(expand_query(topic)))
+    hits = retrieve(snap, query_vector(encoder, snap, effective), weights, scope, max(top_k, EVIDENCE_HITS), config)
+    # The answer may only cite passages that are returned.
+    shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
+    terms = {t: w for t, w in snap.idf(ans.question_terms(expand_query(topic))).items() if w > 0}
+    evidence = gather(effective, terms, info, scope, hits, shown)
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence)
+    return Response(shown, verdict, rewritten, info, scope, evidence)
+
+
+def gather(question: str, terms: dict[str, float], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
+           shown: Sequence[Passage]) -> ans.Evidence:
+    """The answerability signals of the question against its best passages."""
+    top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
+    dense = [h.dense for h in hits if h.dense is not None]
+    background = dense[10:20] or dense[len(dense) // 2:]
+    margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
+    ideal = sum(terms.values()) or 1.0
+    best_sentence = max((s for p in shown[:1] for s in _sentences(p.text)), key=lambda s: ans.coverage(terms, s),
+                        default="")
+    return ans.Evidence(
+        coverage=max((ans.coverage(terms, t) for t in top_texts), default=0.0),
+        rare_term=ans.rare_term_found(terms, top_texts),
+        dense_margin=margin,
+        lexical_share=min(2.0, (hits[0].lexical if hits else 0.0) / ideal),
+        number_question=float(ans.is_number_question(question)),
+        number_found=ans.number_found(best_sentence, terms),
+        list_question=float(ans.is_list_question(question)),
+        scoped=float(scope.doc_ids is not None and bool(info.regions or info.years)),
+        preferred_missing=float(scope.preferred_missing),
+        missing_place=scope.missing_place,
+        missing_year=scope.missing_year,
+        existing="；".join(scope.existing),
     )
-    shown = passages[:top_k]  # the answer may only cite passages that are returned
-    verdict = ans.decide(effective, [p.text for p in shown], weights, evidence, thresholds)
-    return Response(shown, verdict, rewritten)
+
+
+def _sentences(text: str) -> list[str]:
+    flat = text.replace("\n", "")
+    return [flat[a:b] for a, b in sentences(flat)]

@@ -1,4 +1,9 @@
-"""Hybrid retrieval: FAISS cosine + BM25, fused, with a soft preference for place and year."""
+"""Hybrid retrieval: BM25 and dense cosine over the question's scope, fused, with report priors.
+
+Within a scope (the reports a question names: usually a handful) every passage is scored exactly, both
+ways. Over the whole corpus each side contributes its best CANDIDATES and the union is fused. A question
+that names several places or years is answered target by target, so each named report is represented.
+"""
 
 from __future__ import annotations
 
@@ -6,125 +11,97 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embeddings.encoder import Encoder
 from qa.index.snapshot import Snapshot
-from qa.lang.places import PlaceMatcher
-from qa.lang.query import QueryInfo, report_years_for
-from qa.records import Document, Filters
+from qa.search.phase import phase_of
+from qa.search.scope import Scope
 
 CANDIDATES = 100
-RRF_K = 60
 
 
 @dataclass(frozen=True)
 class Hit:
     row: int
     score: float
-    dense: float | None  # cosine similarity, None in lexical mode
+    dense: float | None  # cosine similarity; None when the passage has no vector (or lexical mode)
     lexical: float  # raw BM25 score
 
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    fusion: str = "weighted"  # "rrf" | "weighted"; weighted won on eval/dev_qa.jsonl (see BENCHMARKS.md)
     dense_weight: float = 0.5
-    lexical_weight: float = 1.0
-    region_boost: float = 0.03
-    parent_boost: float = 0.01
-    year_boost: float = 0.015
+    lexical_weight: float = 1.0  # weighted fusion won over RRF on eval/dev_qa.jsonl (see BENCHMARKS.md)
+    phase_weight: float = 0.004  # bonus for a passage in the part of the report the intent points at
 
 
-def allowed_rows(snap: Snapshot, filters: Filters, matcher: PlaceMatcher) -> np.ndarray | None:
-    """Row ids permitted by explicit filters, or None for no restriction."""
-    if filters.empty:
-        return None
-    regions = {matcher.canonical(r) for r in filters.regions}
-    keep = []
-    for doc in snap.documents.values():
-        if filters.doc_ids and doc.doc_id not in filters.doc_ids:
-            continue
-        if regions and doc.region not in regions and matcher.canonical(doc.region) not in regions:
-            continue
-        if filters.years and doc.year not in filters.years:
-            continue
-        keep.append(snap.rows_by_doc.get(doc.doc_id, np.zeros(0, np.int64)))
-    return np.concatenate(keep) if keep else np.zeros(0, np.int64)
-
-
-def doc_prior(doc: Document, info: QueryInfo, matcher: PlaceMatcher, cfg: RetrievalConfig) -> float:
-    """Bonus for reports from the place and year the question names."""
-    bonus = 0.0
-    if info.regions:
-        if doc.region in info.regions:
-            bonus += cfg.region_boost
-        elif matcher.parent(doc.region) in info.regions or doc.region in {matcher.parent(r) for r in info.regions}:
-            bonus += cfg.parent_boost
-    if info.years and doc.year is not None:
-        if any(doc.year in report_years_for(y) for y in info.years):
-            bonus += cfg.year_boost
-    return bonus
-
-
-def retrieve(
-    snap: Snapshot, encoder: Encoder | None, question: str, info: QueryInfo, filters: Filters,
-    matcher: PlaceMatcher, k: int, cfg: RetrievalConfig | None = None,
-) -> list[Hit]:
-    """The k best passages for the question, best first."""
+def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], scope: Scope, k: int,
+             cfg: RetrievalConfig | None = None) -> list[Hit]:
+    """The k best passages, best first: per target when there are several, else over the scope."""
     cfg = cfg or RetrievalConfig()
-    rows = allowed_rows(snap, filters, matcher)
-    if rows is not None and len(rows) == 0:
-        return []
-    lex_all = snap.lexical.scores(question)
-    lex_rows = rows if rows is not None else np.arange(len(snap.chunks))
-    lex_scores = lex_all[lex_rows]
-    order = np.argsort(-lex_scores, kind="stable")[:CANDIDATES]
-    lex_rank = {int(lex_rows[i]): r for r, i in enumerate(order) if lex_scores[i] > 0}
-    dense_score: dict[int, float] = {}
-    dense_rank: dict[int, int] = {}
-    use_dense = encoder is not None and snap.dense is not None
-    if use_dense:
-        qvec = encoder.encode_queries([question])[0]  # type: ignore[union-attr]
-        scores, ids = snap.dense.search(qvec, CANDIDATES, rows)  # type: ignore[union-attr]
-        for r, (s, i) in enumerate(zip(scores, ids, strict=True)):
-            dense_rank[int(i)] = r
-            dense_score[int(i)] = float(s)
-    candidates = set(lex_rank) | set(dense_rank)
-    if not candidates:
-        return []
-    fused = _fuse(candidates, dense_rank, dense_score, lex_rank, lex_all, cfg, use_dense)
-    priors = {d: doc_prior(doc, info, matcher, cfg) for d, doc in snap.documents.items()}
-    hits = []
-    for row, score in fused.items():
-        chunk = snap.chunks[row]
-        score += priors[chunk.doc_id]
-        dense = dense_score.get(row)
-        if use_dense and dense is None:
-            dense = float(snap.vectors[row] @ qvec)  # type: ignore[index]
-        hits.append(Hit(row, score, dense, float(lex_all[row])))
-    hits.sort(key=lambda h: (-h.score, h.row))
+    if scope.targets:
+        per_target = [_ranked(snap, query_vec, weights, snap.rows_of(t.doc_ids), scope, cfg) for t in scope.targets]
+        hits = _interleave(per_target)
+    else:
+        rows = snap.rows_of(scope.doc_ids) if scope.doc_ids is not None else None
+        hits = _ranked(snap, query_vec, weights, rows, scope, cfg)
+        if rows is not None and len(hits) < k:
+            seen = {h.row for h in hits}
+            hits += [h for h in _ranked(snap, query_vec, weights, None, Scope(None), cfg) if h.row not in seen]
     return hits[:k]
 
 
-def _fuse(
-    candidates: set[int], dense_rank: dict[int, int], dense_score: dict[int, float],
-    lex_rank: dict[int, int], lex_all: np.ndarray, cfg: RetrievalConfig, use_dense: bool,
-) -> dict[int, float]:
-    if cfg.fusion == "rrf" or not use_dense:
-        return {
-            row: cfg.dense_weight * (1.0 / (RRF_K + dense_rank[row]) if row in dense_rank else 0.0)
-            + cfg.lexical_weight * (1.0 / (RRF_K + lex_rank[row]) if row in lex_rank else 0.0)
-            for row in candidates
-        }
-    # Weighted: min-max within the candidate lists, scaled to RRF's range so priors mean the same.
-    d_vals = np.array(list(dense_score.values()) or [0.0])
-    l_max = float(max((lex_all[r] for r in lex_rank), default=0.0)) or 1.0
-    d_lo, d_hi = float(d_vals.min()), float(d_vals.max())
+def _ranked(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], rows: np.ndarray | None,
+            scope: Scope, cfg: RetrievalConfig) -> list[Hit]:
+    if rows is not None and not len(rows):
+        return []
+    lex_rows, lex = snap.lexical(weights, rows)
+    dense_rows, dense = snap.dense(query_vec, rows) if query_vec is not None else (np.zeros(0, np.int64), np.zeros(0))
+    if rows is None:  # whole corpus: each side's best candidates
+        lex_keep = lex > 0
+        lex_rows, lex = lex_rows[lex_keep], lex[lex_keep]
+        top = np.argsort(-lex, kind="stable")[:CANDIDATES]
+        lex_rows, lex = lex_rows[top], lex[top]
+        top = np.argsort(-dense, kind="stable")[:CANDIDATES]
+        dense_rows, dense = dense_rows[top], dense[top]
+    lex_of = dict(zip(lex_rows.tolist(), lex.tolist(), strict=True))
+    dense_of = dict(zip(dense_rows.tolist(), dense.tolist(), strict=True))
+    candidates = set(dense_of) | {r for r, s in lex_of.items() if s > 0}
+    if not candidates:
+        return []
+    fused = _fuse(candidates, dense_of, lex_of, cfg)
+    hits = []
+    for row, score in fused.items():
+        doc = snap.document_of(row)
+        bonus = scope.prior.get(doc.doc_id, 0.0)
+        if scope.phase and cfg.phase_weight and phase_of(*snap.section_and_head(row)) == scope.phase:
+            bonus += cfg.phase_weight
+        hits.append(Hit(row, score + bonus, dense_of.get(row), lex_of.get(row, 0.0)))
+    hits.sort(key=lambda h: (-h.score, h.row))
+    return hits
+
+
+def _fuse(candidates: set[int], dense: dict[int, float], lexical: dict[int, float], cfg: RetrievalConfig) -> dict[int, float]:
+    """Dense min-max normalised over the candidates, BM25 divided by its maximum; weighted mean, scaled so
+    report priors mean the same across questions."""
+    lex_max = max(lexical.values(), default=0.0) or 1.0
+    if not dense:
+        return {row: 2.0 / 60 * lexical.get(row, 0.0) / lex_max for row in candidates}
+    d_lo, d_hi = min(dense.values()), max(dense.values())
     span = (d_hi - d_lo) or 1.0
-    scale = 2.0 / RRF_K
+    total = cfg.dense_weight + cfg.lexical_weight
     return {
-        row: scale * (
-            cfg.dense_weight * ((dense_score[row] - d_lo) / span if row in dense_score else 0.0)
-            + cfg.lexical_weight * float(lex_all[row]) / l_max
-        ) / (cfg.dense_weight + cfg.lexical_weight)
+        row: 2.0 / 60 * (cfg.dense_weight * ((dense[row] - d_lo) / span if row in dense else 0.0)
+                         + cfg.lexical_weight * lexical.get(row, 0.0) / lex_max) / total
         for row in candidates
     }
+
+
+def _interleave(lists: list[list[Hit]]) -> list[Hit]:
+    """Round-robin over targets, so the best passage of each named report comes first."""
+    out: list[Hit] = []
+    seen: set[int] = set()
+    for i in range(max((len(x) for x in lists), default=0)):
+        for hits in lists:
+            if i < len(hits) and hits[i].row not in seen:
+                seen.add(hits[i].row)
+                out.append(hits[i])
+    return out

@@ -1,0 +1,113 @@
+"""`reportqa calibrate`: refit the answerability model on the tuning halves of the dev sets.
+
+Each dev set is asked against its own index (`--set FILE=DATA_DIR`); the signals of every tuning
+question and whether it is answerable fit a class-balanced logistic regression, and the threshold is
+the highest that keeps false "not found" on the tuning answerable questions at or under `--max-fnf`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from qa.cli.common import load_service
+from qa.cli.evaluation import load_questions
+from qa.records import Filters, Turn
+from qa.search import answer as ans
+from qa.search.ask import run
+from qa.settings import Settings
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "search" / "data" / "answerability.json"
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cal = sub.add_parser("calibrate", help="refit the answerability model on the dev sets' tuning halves")
+    cal.add_argument("--set", action="append", required=True, metavar="FILE=DATA_DIR",
+                     help="a dev set and the data folder of the index it is asked against (repeatable)")
+    cal.add_argument("--split", default="tune", help="which half to fit on (default: tune)")
+    cal.add_argument("--max-fnf", type=float, default=0.02, help="largest false 'not found' share allowed on that half")
+    cal.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    cal.set_defaults(run=run_calibrate)
+
+
+def signals(settings: Settings, path: Path, data_dir: Path, split: str) -> tuple[list[list[float]], list[int], list[bool]]:
+    """Feature vectors, labels (1 = answerable) and whether a hard rule already decided, per question."""
+    service = load_service(replace(settings, data_dir=data_dir))
+    if service is None:
+        raise SystemExit(2)
+    xs, ys, hard = [], [], []
+    for item in load_questions(path):
+        if split and item.get("split") != split:
+            continue
+        turns = item.get("turns") or [item["question"]]
+        found = run(service.snapshot, service.encoder, service.matcher, turns[-1], 10, Filters(),
+                    [Turn(q) for q in turns[:-1]], service.config)
+        ev = found.evidence
+        xs.append(ev.vector())
+        ys.append(0 if item.get("type") == "unanswerable" else 1)
+        hard.append(bool(ev.missing_place or ev.missing_year))
+    return xs, ys, hard
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
+    """Class-balanced, L2-regularised logistic regression by Newton's method, on standardised features
+    (so the penalty treats a cosine margin and a coverage share alike); returns raw-scale weights."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    w_z, b_z = _newton((x - mean) / std, y, l2, steps)
+    weights = w_z / std
+    return weights, float(b_z - (weights * mean).sum())
+
+
+def _newton(x: np.ndarray, y: np.ndarray, l2: float, steps: int) -> tuple[np.ndarray, float]:
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    weight = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (weight * (p - y)) + reg * w
+        hess = (xb * (weight * p * (1 - p))[:, None]).T @ xb + np.diag(reg)
+        w -= np.linalg.solve(hess, grad)
+    return w[:-1], float(w[-1])
+
+
+def run_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    hard: list[bool] = []
+    for spec in args.set:
+        file_name, _, data_dir = spec.partition("=")
+        more = signals(settings, Path(file_name), Path(data_dir), args.split)
+        xs += more[0]
+        ys += more[1]
+        hard += more[2]
+    soft = ~np.asarray(hard)
+    x, y = np.asarray(xs, float)[soft], np.asarray(ys, float)[soft]
+    weights, bias = fit(x, y)
+    probs = 1 / (1 + np.exp(-(x @ weights + bias)))
+    answerable = probs[y == 1]
+    threshold = 0.5
+    for t in np.linspace(0.95, 0.05, 91):
+        if (answerable < t).mean() <= args.max_fnf:
+            threshold = float(t)
+            break
+    out = {"features": list(ans.FEATURES), "weights": [round(float(v), 5) for v in weights], "bias": round(bias, 5),
+           "threshold": round(threshold, 3),
+           "fitted_on": f"{', '.join(args.set)} ({args.split} half, {len(x)} questions not decided by a hard rule, "
+                        f"{int((y == 0).sum())} unanswerable) on {dt.date.today().isoformat()}",
+           "command": "reportqa calibrate " + " ".join(f"--set {s}" for s in args.set)}
+    args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    flagged = (probs[y == 0] < threshold).mean() if (y == 0).any() else float("nan")
+    print(f"wrote {args.out}: threshold {threshold:.2f}; on the fitted half: false not-found "
+          f"{(answerable < threshold).mean():.3f}, unanswerable flagged {flagged:.3f} (hard rules aside)")
+    for name, value in zip(ans.FEATURES, weights, strict=True):
+        print(f"  {name:18s} {value:+.3f}")
+    print(f"  {'bias':18s} {bias:+.3f}")
+    return 0

@@ -1,0 +1,96 @@
+"""Passage vectors, stored by content: shards of (chunk id, vector) for one model, each checksummed.
+
+Chunk ids are content hashes, so a vector stays valid across re-indexing, merges and uploads of the same
+text. The dense pass appends one shard per ~2,000 passages (temp file, fsync, rename, then its checksum
+record); a kill loses at most the shard in flight, and the next run embeds only what no shard holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.index.manifest import write_json_atomic
+from qa.index.segment import CorruptIndex, file_sha256, fsync_dir
+
+
+def model_key(model: str, dim: int) -> str:
+    return hashlib.sha256(f"{model}\x00{dim}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str
+    ids: np.ndarray  # S20 chunk ids
+    vectors: np.ndarray  # float32, one row per id
+
+
+class VectorStore:
+    """All shards of one model in `data_dir/vectors/<model key>/`."""
+
+    def __init__(self, root: Path, model: str, dim: int) -> None:
+        self.folder = root / model_key(model, dim)
+        self.model = model
+        self.dim = dim
+
+    def load(self, verify: bool = True) -> dict[str, np.ndarray]:
+        """chunk id -> vector for every complete shard; a shard that fails its checksum is an error."""
+        out: dict[str, np.ndarray] = {}
+        if not self.folder.is_dir():
+            return out
+        for record in sorted(self.folder.glob("*.json")):
+            shard = self._read(record, verify)
+            for cid, vec in zip(shard.ids.tolist(), shard.vectors, strict=True):
+                out[cid.decode("ascii")] = vec
+        return out
+
+    def _read(self, record: Path, verify: bool) -> Shard:
+        try:
+            meta = json.loads(record.read_text(encoding="utf-8"))
+            path = record.with_suffix(".npz")
+            if verify and file_sha256(path) != meta["sha256"]:
+                raise CorruptIndex(f"vector shard {path} does not match its checksum")
+            with np.load(path) as data:
+                ids, vectors = data["ids"], data["vectors"].astype(np.float32, copy=False)
+        except CorruptIndex:
+            raise
+        except (OSError, ValueError, KeyError) as exc:
+            raise CorruptIndex(f"cannot read vector shard {record}: {type(exc).__name__}: {exc}") from exc
+        if vectors.shape != (len(ids), self.dim):
+            raise CorruptIndex(f"vector shard {record} has shape {vectors.shape}, expected ({len(ids)}, {self.dim})")
+        return Shard(record.stem, ids, vectors)
+
+    def write(self, ids: Sequence[str], vectors: np.ndarray) -> str:
+        """Commit one shard durably; returns its name."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"shard-{uuid.uuid4().hex[:16]}"
+        tmp = self.folder / f".{name}.tmp.npz"
+        np.savez(tmp, ids=np.asarray([i.encode("ascii") for i in ids], dtype="S20"),
+                 vectors=np.asarray(vectors, dtype=np.float32))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        final = self.folder / f"{name}.npz"
+        os.replace(tmp, final)
+        write_json_atomic(self.folder / f"{name}.json", {"sha256": file_sha256(final), "count": len(ids),
+                                                          "model": self.model, "dim": self.dim})
+        fsync_dir(self.folder)
+        return name
+
+    def clean(self) -> int:
+        """Remove half-written shards (a crash between the data file and its record); returns how many."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for path in self.folder.iterdir():
+            orphan = path.suffix == ".npz" and not path.with_suffix(".json").exists()
+            if path.name.startswith(".") or orphan:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

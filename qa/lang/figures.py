@@ -1,0 +1,32 @@
+"""Figures in report sentences: numbers with their units and qualifiers (`5%左右`, `6%以上`, `6.5%—7%`)."""
+
+from __future__ import annotations
+
+import re
+
+from qa.records import Figure
+
+_UNITS = ("个百分点", "万亿元", "亿美元", "亿元", "万元", "元", "万千瓦", "千瓦时", "万吨", "亿吨", "吨", "万人次", "万人",
+          "人", "万户", "户", "万平方米", "平方米", "万亩", "亩", "公里", "千米", "家", "个", "项", "所", "座", "倍", "%", "‰")
+_UNIT = "|".join(re.escape(u) for u in _UNITS)
+_NUM = r"\d+(?:\.\d+)?"
+_QUALIFIER = r"左右|以上|以内|以下|上下|之间|多"
+FIGURE = re.compile(
+    rf"(?P<low>{_NUM})\s*(?P<unit1>{_UNIT})?\s*(?:(?:—|–|－|-|~|～|至|到)\s*(?P<high>{_NUM})\s*)?"
+    rf"(?P<unit>{_UNIT})(?P<qual>{_QUALIFIER})?"
+)
+
+
+def figures(sentence: str) -> tuple[Figure, ...]:
+    """Every figure with a unit, in order; bare numbers (years, list counts) are left out."""
+    out = []
+    for m in FIGURE.finditer(sentence):
+        if m.group("unit1") and m.group("high") is None:
+            continue  # "3%5" can't happen; a unit followed by no range is matched by the shorter pattern
+        end = m.end()
+        if sentence[m.start() - 1: m.start()].isdigit() or sentence[end: end + 1] == "年":
+            continue
+        high = m.group("high")
+        out.append(Figure(m.group(0), float(m.group("low")), float(high) if high else None, m.group("unit"),
+                          m.group("qual") or ""))
+    return tuple(out)

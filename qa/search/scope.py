@@ -1,0 +1,148 @@
+"""Which reports a question is about: explicit filters first, then the places and years it names.
+
+A report of year Y reviews Y-1 and plans Y: a target for Y is in the report of Y, an outcome of Y in the
+report of Y+1. A place or year with no indexed report is remembered, so the answer can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from qa.errors import NoMatch
+from qa.lang.places import NATIONAL, PlaceMatcher
+from qa.lang.query import QueryInfo
+from qa.records import Document, Filters
+from qa.search.phase import wanted
+
+PREFERRED = 0.006  # bonus for the report the intent points at (fused scores lie in 0..0.033)
+SECONDARY = 0.0  # the other report that speaks about that year
+
+
+@dataclass(frozen=True)
+class Target:
+    """One place/year the question asks about, and the reports that can answer it."""
+
+    label: str
+    doc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scope:
+    doc_ids: tuple[str, ...] | None  # None: the whole corpus
+    targets: tuple[Target, ...] = ()  # several when the question names several places or years
+    prior: dict[str, float] = field(default_factory=dict)  # doc_id -> bonus
+    missing_place: str | None = None  # a named place with no indexed report
+    missing_year: str | None = None  # "浙江省2030年": the place is indexed, that year is not
+    existing: tuple[str, ...] = ()  # what is indexed for the named place (for the honest answer)
+    phase: str | None = None  # "review" or "plan": the part of a report the question's intent points at
+    preferred_missing: bool = False  # a named year's preferred report is missing; only its neighbour is indexed
+
+
+def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceMatcher) -> list[Document]:
+    """The documents explicit filters allow; NoMatch (a 4xx) naming what exists when none does."""
+    if filters.empty:
+        return list(docs)
+    regions = {matcher.canonical(r) for r in filters.regions}
+    kept = []
+    for doc in docs:
+        if filters.doc_ids and doc.doc_id not in filters.doc_ids:
+            continue
+        if regions and doc.region not in regions and not (filters.include_subregions and matcher.ancestors(doc.region) & regions):
+            continue
+        if filters.years and doc.year not in filters.years:
+            continue
+        if filters.levels and doc.level not in filters.levels:
+            continue
+        if filters.year_from is not None and (doc.year is None or doc.year < filters.year_from):
+            continue
+        if filters.year_to is not None and (doc.year is None or doc.year > filters.year_to):
+            continue
+        kept.append(doc)
+    if not kept:
+        raise NoMatch(f"no indexed report matches the filters ({describe(filters)}); indexed: {summarize(docs)}")
+    return kept
+
+
+def describe(filters: Filters) -> str:
+    parts = []
+    for name, value in (("doc_ids", filters.doc_ids), ("regions", filters.regions), ("years", filters.years),
+                        ("levels", filters.levels)):
+        if value:
+            parts.append(f"{name}={','.join(map(str, value))}")
+    if filters.year_from is not None or filters.year_to is not None:
+        parts.append(f"years {filters.year_from or ''}–{filters.year_to or ''}")
+    return "; ".join(parts)
+
+
+def summarize(docs: Sequence[Document], limit: int = 12) -> str:
+    """`杭州市 2021; 萧山区 2021, 2024 …`: regions with their report years."""
+    years: dict[str, list[int]] = {}
+    for doc in docs:
+        years.setdefault(doc.region or "?", []).append(doc.year or 0)
+    parts = [f"{region} {_years_text(ys)}" for region, ys in sorted(years.items(), key=lambda kv: -len(kv[1]))]
+    more = f" … and {len(parts) - limit} more regions" if len(parts) > limit else ""
+    return "; ".join(parts[:limit]) + more
+
+
+def _years_text(years: list[int]) -> str:
+    ys = sorted(set(y for y in years if y))
+    if len(ys) > 4 and ys[-1] - ys[0] + 1 == len(ys):
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(map(str, ys)) if len(ys) <= 6 else f"{ys[0]}–{ys[-1]} ({len(ys)} reports)"
+
+
+def report_preference(intent: str, year: int) -> tuple[int, int]:
+    """(preferred, other) report year for a question about `year`."""
+    if intent in ("target", "list"):
+        return year, year + 1
+    return year + 1, year
+
+
+def resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
+    """The reports the question's places and years point at, within the documents the filters allow."""
+    return replace(_resolve(info, docs), phase=wanted(info.intent))
+
+
+def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
+    by_region: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_region.setdefault(doc.level == "national" and NATIONAL or doc.region, []).append(doc)
+    places = [p for p in info.regions if p in by_region]
+    missing_place = next((p for p in info.regions if p not in by_region), None) if not places else None
+    indexed = summarize(docs) if missing_place else ""
+    if not places and not info.years:
+        return Scope(None, missing_place=missing_place, existing=(indexed,) if indexed else ())
+    pool = [d for p in places for d in by_region[p]] if places else list(docs)
+    if not info.years or info.all_years:
+        per_place = tuple(Target(p, tuple(d.doc_id for d in by_region[p])) for p in places) if len(places) > 1 else ()
+        return Scope(tuple(d.doc_id for d in pool), per_place, missing_place=missing_place,
+                     existing=(indexed,) if indexed else ())
+    prior: dict[str, float] = {}
+    targets: list[Target] = []
+    chosen: set[str] = set()
+    missing_year = None
+    preferred_missing = False
+    for place in places or [""]:
+        candidates = by_region[place] if place else pool
+        for year in info.years:
+            first, second = report_preference(info.intent, year)
+            hits = [d for d in candidates if d.year in (first, second)]
+            preferred_missing |= bool(hits) and not any(d.year == first for d in hits) and not info.relative
+            if not hits and info.relative and place:
+                latest = max((d.year or 0) for d in candidates)
+                hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
+            for d in hits:
+                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), PREFERRED if d.year == first else SECONDARY)
+            if not hits and place and missing_year is None:
+                missing_year = f"{place}{year}年"
+            chosen.update(d.doc_id for d in hits)
+            if hits:
+                targets.append(Target(f"{place or ''}{year}", tuple(d.doc_id for d in hits)))
+    existing = (summarize([d for p in places for d in by_region[p]]),) if places else ((indexed,) if indexed else ())
+    if not chosen:
+        return Scope(tuple(d.doc_id for d in pool) if places else None, missing_place=missing_place,
+                     missing_year=missing_year, existing=existing)
+    multi = len(targets) > 1 and (len(places) > 1 or len(info.years) <= 4)
+    return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, None, existing,
+                 preferred_missing=preferred_missing)
