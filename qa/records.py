@@ -195,3 +195,4 @@ class Health:
     index_version: str | None = None
     warning: str | None = None
     message: str | None = None
+    writes_enabled: bool = False  # uploads/deletes are on (REPORTQA_API_TOKEN is set); the web page hides them otherwise
