@@ -1,7 +1,8 @@
 """Browser fixtures: Debian's chromium driven by Playwright, every non-local request blocked and recorded.
 
-Skips when chromium or Playwright is missing on a developer machine; fails in CI (env CI set), where
-.ci/run installs both. Screenshots go to test-artifacts/ (git-ignored) or $REPORTQA_ARTIFACTS.
+Skips when chromium ($REPORTQA_CHROMIUM, else the one on PATH) or Playwright is missing on a developer
+machine; fails in CI (env CI set), where .ci/run installs both. Screenshots go to test-artifacts/
+(git-ignored) or $REPORTQA_ARTIFACTS.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ except ImportError:  # an optional dev dependency: the tests below skip (or fail
     sync_playwright = None
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("REPORTQA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
