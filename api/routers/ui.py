@@ -20,7 +20,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def index() -> FileResponse:
     # no-cache: the page always revalidates, so an upgraded server never runs against stale modules.
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",

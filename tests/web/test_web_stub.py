@@ -1,6 +1,6 @@
-"""The page against a stub API over real HTTP: the timeline view (GET /timeline, until the real endpoint
-lands; the stub follows its contract), a server with writes disabled, and the offset conversion for
-characters outside the BMP."""
+"""The page against a stub API over real HTTP, for contracts the real server does not serve yet: the timeline
+view (GET /timeline, following its announced contract), an answer's `confidence`, a PDF citation's `page`,
+a server with writes disabled, and the offset conversion for characters outside the BMP."""
 
 from __future__ import annotations
 
@@ -55,6 +55,15 @@ def stub_app(calls: list[dict[str, Any]]) -> FastAPI:
     @app.get("/documents/{doc_id}/text", response_class=PlainTextResponse)
     def text(doc_id: str) -> str:
         return TEXT
+
+    @app.post("/ask")
+    def ask(body: dict[str, Any]) -> dict[str, Any]:
+        calls.append({"ask": body})
+        passage = passage_for(2021)
+        passage["citation"]["page"] = 3
+        return {"question": body["question"], "answer": "全市地区生产总值增长3.9%。[1]", "answerable": True,
+                "retrieval": "hybrid", "passages": [passage], "took_ms": 5.0, "rewritten_question": None,
+                "warnings": [], "confidence": 0.82}
 
     @app.get("/timeline")
     def timeline(q: str, region: str = "", start: int | None = Query(None, alias="from"),
@@ -152,3 +161,57 @@ def test_library_says_writes_are_disabled(tab: Tab, stub: tuple[str, list[dict[s
     assert "未开启上传和删除" in tab.page.inner_text("#writes")
     assert tab.page.locator("#dropzone").count() == 0 and tab.page.locator("#lib-table button").count() == 0
     assert "共 1 份报告" in tab.page.inner_text("#lib-summary")
+
+
+def test_confidence_and_pdf_page_when_the_api_sends_them(tab: Tab, stub: tuple[str, list[dict[str, Any]]]) -> None:
+    url, calls = stub
+    page = tab.page
+    page.goto(f"{url}/")
+    page.wait_for_selector("body[data-ready]")
+    page.fill("#question", "杭州2020年经济增长多少")
+    page.press("#question", "Enter")
+    page.wait_for_selector(".turn.done")
+    assert calls[-1] == {"ask": {"question": "杭州2020年经济增长多少", "top_k": 5}}
+    assert page.inner_text(".confidence span") == "置信度：高"
+    assert page.get_attribute(".confidence meter", "value") == "82"
+    assert "第 3 页" in page.inner_text(".sources .card")
+    page.click("a.cite")
+    page.wait_for_selector("mark.cited")
+    assert squash(page.inner_text("mark.cited")) == squash(passage_for(2021)["text"])
+    assert "第 3 页" in page.inner_text("#reader-meta")
+    assert page.get_attribute("#reader-meta a[target=_blank]", "href") == f"/documents/{DOC_ID}/file#page=3"
+    assert "page=3" in page.url
+
+
+def test_offsets_and_filters_in_the_page_modules(tab: Tab, stub: tuple[str, list[dict[str, Any]]]) -> None:
+    """The two conversions the page relies on, run in the browser on the modules it serves."""
+    url, _ = stub
+    tab.page.goto(f"{url}/")
+    tab.page.wait_for_selector("body[data-ready]")
+    text = "a𠮷b🏭cd\n第二行"
+    slices = tab.page.evaluate("""async ([text, spans]) => {
+        const { spanToIndices } = await import('/static/js/reader.js');
+        return spans.map(([s, e]) => { const [a, b] = spanToIndices(text, s, e); return text.slice(a, b); });
+    }""", [text, [[0, 2], [2, 4], [3, 6], [5, 9], [0, len(text)]]])
+    assert slices == [text[0:2], text[2:4], text[3:6], text[5:9], text]  # Python offsets, JS strings
+
+    docs = [{"doc_id": "a", "level": "city", "year": 2021}, {"doc_id": "b", "level": "district", "year": 2024}]
+    many = [{"doc_id": f"d{i}", "level": "district", "year": 2024} for i in range(201)]
+    results = tab.page.evaluate("""async ([docs, many]) => {
+        const { apiFilters } = await import('/static/js/api.js');
+        const sel = (o) => ({ regions: [], levels: [], from: null, to: null, ...o });
+        return [
+            apiFilters(sel({}), docs),
+            apiFilters(sel({ regions: ['萧山区'], from: 2021, to: 2023 }), docs),
+            apiFilters(sel({ from: 2022 }), docs),
+            apiFilters(sel({ levels: ['city'] }), docs),
+            apiFilters(sel({ levels: ['national'] }), docs),
+            apiFilters(sel({ levels: ['district'] }), many),
+        ];
+    }""", [docs, many])
+    assert results[0] == {"filters": None, "impossible": False, "note": ""}  # undefined: the request has no filters
+    assert results[1]["filters"] == {"regions": ["萧山区"], "years": [2021, 2022, 2023]}
+    assert results[2]["filters"] == {"years": [2022, 2023, 2024]}  # an open range ends at the newest report
+    assert results[3]["filters"] == {"doc_ids": ["a"]}
+    assert results[4]["impossible"] is True  # never an empty doc_ids, which would mean "everything"
+    assert results[5]["filters"] is None and "201" in results[5]["note"]  # over the API's 200 ids: said, not truncated

@@ -100,16 +100,17 @@ export async function ask(question, { earlier = null } = {}) {
   const li = turnItem(question);
   list.append(li);
   li.scrollIntoView({ block: 'nearest' });
-  const filters = apiFilters(selection(), store.docs);
+  const { filters, impossible, note } = apiFilters(selection(), store.docs);
   pending = li;
   try {
-    if (filters === null) {
+    if (impossible) {
       li.querySelector('.pending').remove();
       li.append(h('p', { class: 'error', role: 'alert' }, '没有报告同时符合这些筛选条件；请移除一个筛选后再问。'));
       return;
     }
     const data = await api.ask({ question, top_k: 5, filters, history: history.length ? history : undefined });
     renderAnswer(li, data);
+    if (note) li.querySelector('.answer')?.after(h('p', { class: 'warning' }, note));
     turns.push({ question, answer: data.answer });
   } catch (err) {
     li.querySelector('.pending')?.remove();
