@@ -4,7 +4,8 @@
 
 Without --url it starts `python -m qa serve` on a free port with the current environment (REPORTQA_MODEL,
 REPORTQA_DATA_DIR, ...) and stops it afterwards. Needs Playwright and Debian's chromium (see tests/web).
-Each question is asked in a new conversation, so follow-up handling does not rewrite it.
+Each question is asked in a new conversation, so follow-up handling does not rewrite it; --warmup
+other questions (from the end of the file) are asked untimed first.
 """
 
 from __future__ import annotations
@@ -79,24 +80,29 @@ def first_load_bytes(page: Page, url: str) -> tuple[int, int]:
     return sum(sizes), len(sizes)
 
 
-def measure(url: str, questions: list[str], chromium: str) -> dict[str, object]:
+def ask(page: Page, question: str) -> tuple[float, float]:
+    """(ms from Enter to the answer painted, as the page saw it; the server's own took_ms)."""
+    page.click("#new-chat")
+    page.fill("#question", question)
+    page.evaluate(ARM)
+    with page.expect_response(lambda r: r.url.endswith("/ask")) as info:
+        page.press("#question", "Enter")
+    return float(page.evaluate("() => window.__latency")), float(info.value.json().get("took_ms", 0.0))
+
+
+def measure(url: str, questions: list[str], chromium: str, warmup: list[str]) -> dict[str, object]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         weight, requests = first_load_bytes(page, url)
         page.set_default_timeout(120_000)
-        latencies: list[float] = []
-        server_ms: list[float] = []
-        for question in questions:
-            page.click("#new-chat")
-            page.fill("#question", question)
-            page.evaluate(ARM)
-            with page.expect_response(lambda r: r.url.endswith("/ask")) as info:
-                page.press("#question", "Enter")
-            latencies.append(float(page.evaluate("() => window.__latency")))
-            server_ms.append(float(info.value.json().get("took_ms", 0.0)))
+        for question in warmup:
+            ask(page, question)
+        timings = [ask(page, question) for question in questions]
         browser.close()
+    latencies = [t for t, _ in timings]
+    server_ms = [s for _, s in timings]
     return {
         "first_load_bytes": weight, "first_load_requests": requests, "questions": len(latencies),
         "enter_to_painted_ms": {"p50": round(statistics.median(latencies), 1),
@@ -111,16 +117,19 @@ def main() -> None:
     ap.add_argument("--url", help="a running `reportqa serve`; default: start one")
     ap.add_argument("-n", type=int, default=20, help="number of questions (default 20)")
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "dev_qa.jsonl")
+    ap.add_argument("--warmup", type=int, default=3, help="questions asked untimed first (default 3)")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [row["question"] for row in rows][: args.n]
+    # Warm-up questions come from the end of the file, so no timed question is a repeat.
+    warmup = [row["question"] for row in rows][len(questions):][-args.warmup:] if args.warmup else []
     proc = None
     url = args.url
     if not url:
         url, proc = start_server()
     try:
-        print(json.dumps(measure(url.rstrip("/"), questions, args.chromium), ensure_ascii=False, indent=2))
+        print(json.dumps(measure(url.rstrip("/"), questions, args.chromium, warmup), ensure_ascii=False, indent=2))
     finally:
         if proc is not None:
             proc.terminate()
