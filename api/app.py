@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware
 from api.routers import ask, documents, health, passages, timeline
+from api.routers.docs import install_docs
+from api.routers.ui import install_ui
 from api.runtime import Runtime
 from qa.service import QAService
 from qa.settings import Settings
@@ -22,6 +24,7 @@ Ask China's government work reports (政府工作报告) and get answers with ci
 * `POST /documents` (multipart field `file`, .txt/.md) and `DELETE /documents/{doc_id}` need
   `Authorization: Bearer <REPORTQA_API_TOKEN>`.
 * Errors are always `{"error": {"code": …, "message": …}}`.
+* The web reading room is at `/`.
 """
 
 
@@ -35,10 +38,14 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
         runtime.start()
         yield
 
-    app = FastAPI(title="reportqa", version="0.2.0", description=DESCRIPTION, lifespan=lifespan)
+    # docs_url/redoc_url None: install_docs serves them from local assets (no CDN), see api/routers/docs.py.
+    app = FastAPI(title="reportqa", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes)
     for router in (ask.router, timeline.router, documents.router, passages.router, health.router):
         app.include_router(router)
+    install_docs(app)
+    install_ui(app)
     return app

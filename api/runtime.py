@@ -60,6 +60,7 @@ class Runtime:
             health = self.service.health()
         else:
             health = Health(status=ServiceState.INDEXING, model=self.settings.model, retrieval=None)
+        health = replace(health, writes_enabled=bool(self.settings.api_token))
         return replace(health, status=ServiceState.ERROR, message=self.error) if self.error else health
 
 

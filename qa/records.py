@@ -245,3 +245,4 @@ class Health:
     message: str | None = None
     embedded: int = 0  # passages with a vector; equal to `chunks` once the dense pass is done
     dense_running: bool = False
+    writes_enabled: bool = False  # uploads/deletes are on (REPORTQA_API_TOKEN is set); the web page hides them otherwise
