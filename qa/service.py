@@ -24,6 +24,7 @@ from qa.ingest.decode import DocumentError
 from qa.ingest.files import discover, read_document
 from qa.ingest.uploads import store_upload, upload_name
 from qa.lang.places import PlaceMatcher
+from qa.lang.query import parse_query
 from qa.lang.tokens import tokenizer_fingerprint
 from qa.records import (
     Answer,
@@ -41,6 +42,7 @@ from qa.records import (
 )
 from qa.search import timeline
 from qa.search.ask import passage_at, query_vector, run
+from qa.search.phase import wanted
 from qa.search.retrieval import RetrievalConfig
 from qa.search.scope import filter_documents
 from qa.settings import Settings
@@ -311,7 +313,8 @@ class QAService:
         place = timeline.place_of(request, self.matcher)
         docs = timeline.reports(snap, place, request, self.matcher)
         found = timeline.entries(snap, query_vector(self.encoder, snap, question), docs,
-                                 timeline.metric_terms(question, self.matcher), self.config)
+                                 timeline.metric_terms(question, self.matcher),
+                                 wanted(parse_query(question, self.matcher).intent), self.config)
         return Timeline(question, place, tuple(d.year for d in docs if d.year is not None), tuple(found),
                         round((clock() - started) * 1000, 2), self.warnings(snap))
 

@@ -66,3 +66,46 @@ def test_passage_with_context(fake_service: QAService) -> None:
     data = fake_service.passage(chunk.chunk_id, context=2)
     assert data.passage.chunk_id == chunk.chunk_id
     assert [c.ordinal for c in data.before] == [3, 4]
+
+
+def test_a_place_with_no_report_is_named_with_what_is_indexed(fake_service: QAService) -> None:
+    result = fake_service.ask("上海2020年GDP增长了多少")
+    assert not result.answerable and result.confidence < 0.1
+    assert result.reason and "上海市" in result.reason and "萧山区 2021, 2024" in result.reason
+    assert result.answer.startswith("报告中没有找到相关内容") and result.passages  # still shows what is closest
+
+
+def test_a_year_with_no_report_says_which_years_exist(fake_service: QAService) -> None:
+    result = fake_service.ask("萧山2030年GDP增长目标是多少")
+    assert not result.answerable
+    assert result.reason == "没有萧山区2030年的政府工作报告（已索引：萧山区 2021, 2024）"
+
+
+def test_answers_carry_a_confidence(fake_service: QAService) -> None:
+    result = fake_service.ask("萧山2023年财政总收入多少")
+    assert result.answerable and 0.0 < result.confidence <= 1.0 and result.reason is None
+    assert "[1]" in result.answer or "[2]" in result.answer
+
+
+def test_level_and_year_range_filters(fake_service: QAService) -> None:
+    districts = fake_service.ask("数字经济", top_k=20, filters=Filters(levels=("district",)))
+    assert {p.citation.doc_id for p in districts.passages} <= {"000_aaa038b905557ba9", "002_41568aa1710098f8",
+                                                               "004_bfa3ef6ae9a59b07"}
+    recent = fake_service.ask("数字经济", top_k=20, filters=Filters(year_from=2022))
+    assert {p.citation.doc_id for p in recent.passages} == {"002_41568aa1710098f8"}
+    inside = fake_service.documents(Filters(regions=("杭州市",), include_subregions=True))
+    assert len(inside) == 4
+    with pytest.raises(NoMatch, match="levels=province"):
+        fake_service.documents(Filters(levels=("province",)))
+
+
+def test_timeline_gives_one_cited_sentence_per_report_year(fake_service: QAService) -> None:
+    result = fake_service.timeline("萧山历年研发投入强度目标")
+    assert result.region == "萧山区" and result.years == (2021, 2024)
+    assert [e.year for e in result.entries] == [2021, 2024]
+    for entry in result.entries:
+        cite = entry.passage.citation
+        assert cite.doc_id in ("000_aaa038b905557ba9", "002_41568aa1710098f8")
+        assert entry.sentence.replace("\n", "") in entry.passage.text.replace("\n", "")
+        assert all(f.text in entry.sentence for f in entry.figures)
+    assert any(f.unit == "%" for e in result.entries for f in e.figures)

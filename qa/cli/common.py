@@ -10,7 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from qa.index.dense import SHARD_SIZE, DenseProgress
+from qa.index.dense import DenseProgress
 from qa.index.manifest import ManifestMismatch
 from qa.index.store import IndexMissing
 from qa.service import QAService
@@ -42,7 +42,9 @@ def dense_bar() -> Callable[[DenseProgress], None]:
     def update(p: DenseProgress) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=p.total, initial=p.done - min(p.done, SHARD_SIZE), desc="embedding passages", unit="passage")
+            if p.done >= p.total:
+                return  # nothing to embed: no bar at all
+            bar = tqdm(total=p.total, initial=p.done, desc="embedding passages", unit="passage")
         bar.total = p.total
         bar.update(p.done - bar.n)
         if p.done >= p.total:

@@ -169,8 +169,32 @@ def _table(columns: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def evaluate_timelines(service: QAService, items: list[dict]) -> dict:
+    """Per metric: the share of gold years whose returned passage contains the gold figure."""
+    out = {}
+    for item in items:
+        result = service.timeline(item["question"], item.get("region"))
+        by_year = {e.year: e for e in result.entries}
+        hits = []
+        for year, gold in item["years"].items():
+            entry = by_year.get(int(year))
+            text = squash(entry.passage.text) if entry else ""
+            hits.append(entry is not None and entry.passage.citation.doc_id == gold["doc_id"]
+                        and any(squash(a) in text for a in gold["answers"]))
+        out[item["metric"]] = {"years": len(hits), "share": sum(hits) / max(len(hits), 1),
+                               "took_ms": result.took_ms}
+    return out
+
+
 def run_eval(service: QAService, path: Path, baseline_too: bool = True, json_out: Path | None = None) -> int:
     items = load_questions(path)
+    if items and "metric" in items[0]:
+        timelines = evaluate_timelines(service, items)
+        for metric, m in timelines.items():
+            print(f"  timeline {metric}: {m['share']:.3f} of {m['years']} years ({m['took_ms']:.0f} ms)")
+        if json_out:
+            json_out.write_text(json.dumps(timelines, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
     started = time.perf_counter()
     result = evaluate(service, items)
     m = result["metrics"]

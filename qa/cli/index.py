@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qa.cli.common import dense_bar, open_service, progress_bar
+from qa.cli.common import dense_bar, load_service, open_service, print_json, progress_bar
 from qa.errors import QAError
 from qa.settings import Settings
 
@@ -18,6 +18,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ix.add_argument("--replace", action="store_true",
                     help="make the index exactly these reports (default: add them to what is indexed)")
     ix.set_defaults(run=run)
+    st = sub.add_parser("status", help="what is indexed: reports, passages, segments, dense progress")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(run=status)
+    op = sub.add_parser("optimize", help="merge all segments into one and drop deleted reports' rows")
+    op.set_defaults(run=optimize)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -38,4 +43,35 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     health = service.health()
     print(f"dense pass: {embedded} passages embedded; {health.embedded}/{health.chunks} passages have vectors "
           f"({health.retrieval})")
+    return 0
+
+
+def status(args: argparse.Namespace, settings: Settings) -> int:
+    service = load_service(settings, build_if_missing=False)
+    if service is None:
+        return 2
+    health = service.health()
+    snap = service.snapshot
+    if args.json:
+        print_json(health)
+        return 0
+    print(f"index {health.index_version} in {settings.data_dir}: {health.documents} reports, {health.chunks} passages, "
+          f"{len(snap.views)} segments, {len(snap.manifest.deleted)} tombstones")
+    print(f"lexical: ready · dense: {health.embedded}/{health.chunks} passages embedded ({health.retrieval})"
+          + (f" with {health.model}" if health.model else ""))
+    return 0
+
+
+def optimize(args: argparse.Namespace, settings: Settings) -> int:
+    service = load_service(settings, build_if_missing=False)
+    if service is None:
+        return 2
+    before = len(service.snapshot.views)
+    try:
+        report = service.optimize()
+    except QAError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"merged {before} segments into {len(service.snapshot.views)}: {report.documents} reports, "
+          f"{report.chunks} passages [{report.index_version}]")
     return 0

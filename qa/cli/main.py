@@ -7,10 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
-from qa.cli import ask, bench, calibrate, chat, evaluation, index, serve
+from qa.cli import ask, bench, calibrate, chat, evaluation, index, metadata_eval, serve, timeline
 from qa.settings import Settings
 
-COMMANDS = (index, ask, serve, chat, evaluation, calibrate, bench)
+COMMANDS = (index, ask, timeline, serve, chat, evaluation, metadata_eval, calibrate, bench)
 
 
 def parser() -> argparse.ArgumentParser:

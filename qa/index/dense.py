@@ -36,6 +36,9 @@ def run(vectors: VectorStore, current: Callable[[], Snapshot], encoder: Encoder,
     shard_size = shard_size or SHARD_SIZE
     started = time.perf_counter()
     embedded = 0
+    if progress:
+        first = current()
+        progress(DenseProgress(first.embedded, first.alive_rows, 0.0, None))
     while stop is None or not stop.is_set():
         snap = current()
         missing, lengths = snap.missing_vectors()

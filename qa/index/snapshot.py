@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embeddings.vector_index import FLAT_MAX, VectorIndex
 from qa.index.manifest import Manifest
 from qa.index.segment import Segment
 from qa.records import Chunk, Document
@@ -24,6 +25,7 @@ class SegmentView:
     alive: np.ndarray  # bool per local row: False for tombstoned documents
     vectors: np.ndarray | None = None  # float32 (rows, dim); zero rows where `has` is False
     has: np.ndarray | None = None  # bool per local row: a vector is in place
+    ann: tuple[int, VectorIndex] | None = None  # (embedded rows when built, index) for segments over FLAT_MAX
 
 
 class Snapshot:
@@ -157,6 +159,28 @@ class Snapshot:
         if not found_rows:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         return np.concatenate(found_rows), np.concatenate(found_scores).astype(np.float32)
+
+    def dense_top(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k live rows most similar to the query: exact per segment, IVF for segments over FLAT_MAX."""
+        found_rows, found_scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        for view in self.views:
+            if view.has is None or view.vectors is None:
+                continue
+            usable = view.alive & view.has
+            if view.seg.rows > FLAT_MAX and usable.all():
+                if view.ann is None or view.ann[0] != int(usable.sum()):
+                    view.ann = (int(usable.sum()), VectorIndex(view.vectors))
+                scores, local = view.ann[1].search(query, k)
+            else:
+                local = np.flatnonzero(usable)
+                scores = view.vectors[local] @ query
+                top = np.argsort(-scores, kind="stable")[:k]
+                local, scores = local[top], scores[top]
+            found_rows.append(view.offset + local)
+            found_scores.append(scores.astype(np.float32))
+        rows, scores = np.concatenate(found_rows), np.concatenate(found_scores)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return rows[top], scores[top]
 
     def install_vectors(self, vectors: dict[str, np.ndarray]) -> int:
         """Put known vectors in place (the flag flips after the vector is written); returns how many rows got one."""

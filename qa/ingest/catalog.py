@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from qa.lang.places import short_name
 
 CATALOG_NAME = "catalog.toml"
+CATALOG_TSV = "catalog.tsv"
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,10 @@ class CatalogEntry:
 
 
 def load_catalog(folder: Path) -> dict[str, CatalogEntry]:
-    """Read `catalog.toml` from a folder, keyed by file name; a missing file means no entries."""
+    """A folder's `catalog.toml`, or its `catalog.tsv` (the corpus manifest's columns), keyed by file name."""
     path = folder / CATALOG_NAME
     if not path.is_file():
-        return {}
+        return load_tsv(folder / CATALOG_TSV) if (folder / CATALOG_TSV).is_file() else {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     entries = {}
     for file_name, item in data.get("documents", {}).items():
@@ -36,6 +38,16 @@ def load_catalog(folder: Path) -> dict[str, CatalogEntry]:
             aliases=tuple(item.get("aliases", ())), parent=item.get("parent", ""),
         )
     return entries
+
+
+def load_tsv(path: Path) -> dict[str, CatalogEntry]:
+    """Rows with the columns `file, year, level, region, title` (more columns are ignored)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return {row["file"]: CatalogEntry(title=row["title"], region=row["region"],
+                                      year=int(row["year"]) if row.get("year") else None,
+                                      level=row.get("level") or "city", kind=row.get("kind") or "full")
+            for row in rows if row.get("file")}
 
 
 def catalog_aliases(folder: Path) -> dict[str, list[str]]:

@@ -38,30 +38,31 @@ def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, fl
     """The k best passages, best first: per target when there are several, else over the scope."""
     cfg = cfg or RetrievalConfig()
     if scope.targets:
-        per_target = [_ranked(snap, query_vec, weights, snap.rows_of(t.doc_ids), scope, cfg) for t in scope.targets]
+        per_target = [rank_rows(snap, query_vec, weights, snap.rows_of(t.doc_ids), scope, cfg) for t in scope.targets]
         hits = _interleave(per_target)
     else:
         rows = snap.rows_of(scope.doc_ids) if scope.doc_ids is not None else None
-        hits = _ranked(snap, query_vec, weights, rows, scope, cfg)
+        hits = rank_rows(snap, query_vec, weights, rows, scope, cfg)
         if rows is not None and len(hits) < k:
             seen = {h.row for h in hits}
-            hits += [h for h in _ranked(snap, query_vec, weights, None, Scope(None), cfg) if h.row not in seen]
+            hits += [h for h in rank_rows(snap, query_vec, weights, None, Scope(None), cfg) if h.row not in seen]
     return hits[:k]
 
 
-def _ranked(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], rows: np.ndarray | None,
+def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], rows: np.ndarray | None,
             scope: Scope, cfg: RetrievalConfig) -> list[Hit]:
     if rows is not None and not len(rows):
         return []
     lex_rows, lex = snap.lexical(weights, rows)
-    dense_rows, dense = snap.dense(query_vec, rows) if query_vec is not None else (np.zeros(0, np.int64), np.zeros(0))
+    none = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if rows is None:  # whole corpus: each side's best candidates
         lex_keep = lex > 0
         lex_rows, lex = lex_rows[lex_keep], lex[lex_keep]
         top = np.argsort(-lex, kind="stable")[:CANDIDATES]
         lex_rows, lex = lex_rows[top], lex[top]
-        top = np.argsort(-dense, kind="stable")[:CANDIDATES]
-        dense_rows, dense = dense_rows[top], dense[top]
+        dense_rows, dense = snap.dense_top(query_vec, CANDIDATES) if query_vec is not None else none
+    else:
+        dense_rows, dense = snap.dense(query_vec, rows) if query_vec is not None else none
     lex_of = dict(zip(lex_rows.tolist(), lex.tolist(), strict=True))
     dense_of = dict(zip(dense_rows.tolist(), dense.tolist(), strict=True))
     candidates = set(dense_of) | {r for r, s in lex_of.items() if s > 0}

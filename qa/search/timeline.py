@@ -16,8 +16,8 @@ from qa.lang.synonyms import expand_query
 from qa.lang.tokens import tokenize
 from qa.records import Document, Filters, TimelineEntry
 from qa.search.ask import passage_at
-from qa.search.retrieval import RetrievalConfig, _fuse
-from qa.search.scope import filter_documents
+from qa.search.retrieval import RetrievalConfig, rank_rows
+from qa.search.scope import Scope, filter_documents
 
 # Words that ask for a series rather than name the metric.
 _SERIES = re.compile(r"历年|每年|各年|逐年|这些年|多年来|以来|历次|变化|趋势|近\S{1,2}年|分别|是多少|多少")
@@ -56,21 +56,18 @@ def metric_terms(question: str, matcher: PlaceMatcher) -> list[str]:
 
 
 def entries(snap: Snapshot, query_vec: np.ndarray | None, docs: list[Document], terms: list[str],
-            cfg: RetrievalConfig | None = None) -> list[TimelineEntry]:
+            phase: str | None = None, cfg: RetrievalConfig | None = None) -> list[TimelineEntry]:
+    """The best passage of each report (a target question prefers the plan part, an outcome one the review)."""
     cfg = cfg or RetrievalConfig()
     weights = snap.idf(terms)
     out = []
     for doc in docs:
-        rows = snap.rows_of([doc.doc_id])
-        lex_rows, lex = snap.lexical(weights, rows)
-        dense_rows, dense = snap.dense(query_vec, rows) if query_vec is not None else (np.zeros(0, np.int64), np.zeros(0))
-        lex_of = dict(zip(lex_rows.tolist(), lex.tolist(), strict=True))
-        dense_of = dict(zip(dense_rows.tolist(), dense.tolist(), strict=True))
-        fused = _fuse(set(dense_of) | {r for r, s in lex_of.items() if s > 0}, dense_of, lex_of, cfg)
-        if not fused:
+        scope = Scope((doc.doc_id,), phase=phase)
+        hits = rank_rows(snap, query_vec, weights, snap.rows_of([doc.doc_id]), scope, cfg)[:5]
+        if not hits:
             continue
-        best = max(fused, key=lambda r: (fused[r] + 0.01 * _has_figure(snap, r, terms), -r))
-        passage = passage_at(snap, best, 1, fused[best])
+        best = max(hits, key=lambda h: (h.score + 0.01 * _has_figure(snap, h.row, terms), -h.row))
+        passage = passage_at(snap, best.row, 1, best.score)
         sentence = best_sentence(passage.text, terms)
         out.append(TimelineEntry(doc.year or 0, passage, sentence, figures(best_clause(sentence, terms))))
     return out

@@ -1,0 +1,123 @@
+"""Query understanding: places from the gazetteer, years in every spelling, intent, figures, scope."""
+
+import datetime as dt
+
+import pytest
+
+from qa.lang.figures import figures
+from qa.lang.places import NATIONAL, PlaceMatcher
+from qa.lang.query import parse_query, strip_years
+from qa.records import Document
+from qa.search.scope import report_preference, resolve
+
+MATCHER = PlaceMatcher({"钱塘区": ["钱塘新区"]})
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("广西去年GDP增长多少", ["广西壮族自治区"]),
+    ("新疆2023年粮食产量", ["新疆维吾尔自治区"]),
+    ("萧山区今年的重点工程", ["萧山区"]),
+    ("萧山的亚运场馆", ["萧山区"]),
+    ("杭州市萧山区", ["杭州市", "萧山区"]),
+    ("湖北恩施州的脱贫攻坚", ["湖北省", "恩施土家族苗族自治州"]),
+    ("吉林2024年经济增长目标", ["吉林省"]),
+    ("吉林市2024年经济增长目标", ["吉林市"]),
+    ("北京朝阳区的营商环境", ["北京市", "朝阳区"]),
+    ("京津冀三地2022年目标", ["北京市", "天津市", "河北省"]),
+    ("钱塘新区的产业规划", ["钱塘区"]),
+    ("国务院2019年减税规模", [NATIONAL]),
+    ("我国2023年GDP", [NATIONAL]),
+    ("杭州新增多少家国家高新技术企业", ["杭州市"]),  # 国家 yields to the specific place
+    ("杭州湾跨海大桥", []),  # a landmark, not the city
+    ("合作社发展情况", []),
+])
+def test_places_come_from_the_gazetteer(text: str, expected: list[str]) -> None:
+    assert MATCHER.find(text) == expected
+
+
+def test_places_know_their_parents() -> None:
+    assert MATCHER.parent("萧山区") == "杭州市" and MATCHER.ancestors("萧山区") == {"杭州市", "浙江省"}
+    assert MATCHER.level("浙江省") == "province" and MATCHER.level("上海市") == "province"
+    assert MATCHER.canonical("萧山") == "萧山区" and MATCHER.canonical("全国") == NATIONAL
+
+
+@pytest.mark.parametrize(("question", "years", "relative", "all_years"), [
+    ("江苏19年一般公共预算收入预期增长多少", (2019,), False, False),
+    ("二〇一九年上海GDP", (2019,), False, False),
+    ("2019到2021年北京财政收入", (2019, 2020, 2021), False, False),
+    ("2019—2021年北京财政收入", (2019, 2020, 2021), False, False),
+    ("近三年新疆粮食产量", (2023, 2024, 2025), False, False),
+    ("十三五期间浙江GDP年均增长多少", (2016, 2017, 2018, 2019, 2020), False, False),
+    ("广西去年GDP增长多少", (2025,), True, False),
+    ("国务院历年城镇新增就业目标", (), False, True),
+    ("用10年时间建成", (), False, False),
+    ("第十五届人大三次会议", (), False, False),
+])
+def test_years_in_every_spelling(question: str, years: tuple, relative: bool, all_years: bool) -> None:
+    info = parse_query(question, MATCHER, TODAY)
+    assert (info.years, info.relative, info.all_years) == (years, relative, all_years)
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("浙江2023年GDP增长目标是多少", "target"),
+    ("北京2010年城镇登记失业率要控制在多少以内", "target"),
+    ("2020年广东GDP增长了多少", "outcome"),
+    ("萧山今年有哪些重点工程", "list"),
+    ("杭州数字经济", "other"),
+])
+def test_intent(question: str, intent: str) -> None:
+    assert parse_query(question, MATCHER, TODAY).intent == intent
+
+
+def test_years_are_stripped_from_the_topic() -> None:
+    assert "19年" not in strip_years("江苏19年一般公共预算收入") and "一般公共预算收入" in strip_years("江苏19年一般公共预算收入")
+    assert strip_years("2019到2021年北京财政收入").strip() == "北京财政收入"
+
+
+def test_figures_keep_units_qualifiers_and_ranges() -> None:
+    found = figures("主要预期目标是：国内生产总值增长6.5%—7%；城镇新增就业1100万人以上，城镇登记失业率4.5%以内")
+    assert [(f.text, f.value, f.value_high, f.unit, f.qualifier) for f in found] == [
+        ("6.5%—7%", 6.5, 7.0, "%", ""), ("1100万人以上", 1100.0, None, "万人", "以上"),
+        ("4.5%以内", 4.5, None, "%", "以内")]
+    assert figures("2020年是极不平凡的一年") == ()
+
+
+def _doc(doc_id: str, region: str, year: int, level: str = "province") -> Document:
+    return Document(doc_id, f"{year}年{region}政府工作报告", region, year, level, "full", "", "", "")
+
+
+DOCS = [_doc("zj21", "浙江省", 2021), _doc("zj22", "浙江省", 2022), _doc("zj23", "浙江省", 2023),
+        _doc("js23", "江苏省", 2023), _doc("gw23", NATIONAL, 2023, "national"), _doc("gw24", NATIONAL, 2024, "national")]
+
+
+def test_the_report_year_rule_follows_the_intent() -> None:
+    assert report_preference("target", 2022) == (2022, 2023)
+    assert report_preference("outcome", 2022) == (2023, 2022)
+    target = resolve(parse_query("浙江2022年GDP增长目标", MATCHER, TODAY), DOCS)
+    outcome = resolve(parse_query("浙江2022年GDP实际增长了多少", MATCHER, TODAY), DOCS)
+    assert set(target.doc_ids or ()) == set(outcome.doc_ids or ()) == {"zj22", "zj23"}
+    assert target.prior["zj22"] > target.prior.get("zj23", 0) and outcome.prior["zj23"] > outcome.prior.get("zj22", 0)
+    assert target.phase == "plan" and outcome.phase == "review"
+
+
+def test_national_and_provincial_reports_are_different_documents() -> None:
+    scope = resolve(parse_query("国务院2023年经济增长目标", MATCHER, TODAY), DOCS)
+    assert scope.doc_ids == ("gw23", "gw24") and scope.prior["gw23"] > scope.prior.get("gw24", 0)
+
+
+def test_several_places_become_several_targets() -> None:
+    scope = resolve(parse_query("浙江和江苏2023年GDP增长目标分别是多少", MATCHER, TODAY), DOCS)
+    assert [t.doc_ids for t in scope.targets] == [("zj23",), ("js23",)]
+
+
+def test_a_place_or_year_with_no_report_is_remembered_with_what_exists() -> None:
+    place = resolve(parse_query("上海2020年GDP增长了多少", MATCHER, TODAY), DOCS)
+    assert place.missing_place == "上海市" and "浙江省 2021, 2022, 2023" in place.existing[0]
+    year = resolve(parse_query("江苏2010年GDP增长目标", MATCHER, TODAY), DOCS)
+    assert year.missing_year == "江苏省2010年" and year.existing == ("江苏省 2023",)
+
+
+def test_relative_years_fall_back_to_the_latest_report() -> None:
+    scope = resolve(parse_query("浙江去年GDP增长多少", MATCHER, dt.date(2030, 1, 1)), DOCS)
+    assert scope.doc_ids == ("zj23",) and scope.missing_year is None
