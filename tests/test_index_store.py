@@ -218,7 +218,7 @@ def test_a_stop_request_ends_the_dense_pass_between_shards(settings, monkeypatch
     service = QAService(settings, encoder=FakeEncoder())
     service.index_paths([settings.seeds_dir])
     stop = threading.Event()
-    done = service.embed_pending(progress=lambda p: stop.set(), stop=stop)
+    done = service.embed_pending(progress=lambda p: p.done and stop.set(), stop=stop)
     assert done == 30 and service.snapshot.embedded == 30
 
 
