@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import metrics
 from api.errors import install_error_handlers
-from api.middleware import BodyLimitMiddleware
+from api.middleware import install_middleware
+from api.openapi import finish_schema
 from api.routers import ask, documents, health, passages
 from api.runtime import Runtime
 from qa.service import QAService
@@ -21,7 +23,9 @@ Ask China's government work reports (政府工作报告) and get answers with ci
   `GET /documents/{doc_id}/text`.
 * `POST /documents` (multipart field `file`, .txt/.md) and `DELETE /documents/{doc_id}` need
   `Authorization: Bearer <REPORTQA_API_TOKEN>`.
-* Errors are always `{"error": {"code": …, "message": …}}`.
+* Errors are always `{"error": {"code": …, "message": …}}`; every limit is declared in this schema, and
+  bodies over 1 MiB (uploads: over REPORTQA_MAX_UPLOAD_BYTES) are a 413.
+* `GET /metrics` (Prometheus) and `GET /health` are never rate-limited.
 """
 
 
@@ -37,8 +41,10 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
 
     app = FastAPI(title="reportqa", version="0.2.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.metrics = metrics.Metrics(runtime.health)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes)
-    for router in (ask.router, documents.router, passages.router, health.router):
+    install_middleware(app, settings, app.state.metrics)
+    for router in (ask.router, documents.router, passages.router, health.router, metrics.router):
         app.include_router(router)
+    finish_schema(app, settings)
     return app

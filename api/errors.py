@@ -25,10 +25,13 @@ STATUS_BY_CODE = {
     "too_large": 413,
     "not_ready": 503,
     "conflict": 409,
+    "no_match": 404,
+    "rate_limited": 429,
 }
 CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 503: "not_ready",
+    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    503: "not_ready",
 }
 
 

@@ -33,3 +33,9 @@ class NotReady(QAError):
 
 class Conflict(QAError):
     code = "conflict"
+
+
+class NoMatch(QAError):
+    """Filters that select no indexed report: answered as 404, naming what is indexed."""
+
+    code = "no_match"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
-from qa.errors import BadRequest, Conflict, NotFound, NotReady
+from qa.errors import BadRequest, Conflict, NoMatch, NotFound, NotReady
 from qa.index.build import Progress, build_snapshot
 from qa.index.manifest import ManifestMismatch
 from qa.index.snapshot import Snapshot
@@ -46,6 +47,12 @@ LEXICAL_HINT = (
     "REPORTQA_MODEL=../shared/models/multilingual-e5-small-q4deq-zh-en"
 )
 MAX_CONTEXT = 20
+# Controls, spaces and invisible format characters (zero-width, BOM, bidi marks) carry no meaning in a
+# question: runs of them become one space. The same class is the API schema's `pattern` for questions,
+# written with escapes every regex dialect reads (ECMA for JSON Schema, Python, Rust for pydantic).
+BLANK_CLASS = r"\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+QUESTION_PATTERN = f"[^{BLANK_CLASS}]"  # "at least one visible character"
+_BLANKS = re.compile(f"[{BLANK_CLASS}]+")
 
 
 class QAService:
@@ -157,8 +164,8 @@ class QAService:
         return snap
 
     def add_document(self, filename: str, data: bytes) -> UploadResult:
-        """Index one uploaded report; the old snapshot serves until the swap."""
-        name = upload_name(filename)
+        """Index one uploaded report; the old snapshot serves until the swap. The same bytes again are a no-op."""
+        name = upload_name(filename, data)
         uploads = self.settings.data_dir / "uploads"
         try:
             doc = read_document(uploads / name, self.settings.project_root, self.matcher, data=data)
@@ -166,6 +173,10 @@ class QAService:
             raise BadRequest(str(exc)) from exc
         with self._write_lock:
             current = self.snapshot
+            same = next((d for d in current.documents.values() if d.sha256 == doc.sha256), None)
+            if same is not None:  # idempotent: a second copy would only duplicate every passage
+                return UploadResult(same.doc_id, len(current.rows_by_doc.get(same.doc_id, [])), same.title,
+                                    current.manifest.index_version, duplicate=True)
             store_upload(uploads, name, data)
             docs = {**current.documents, doc.doc_id: doc}  # same file name: replaces that report
             snap = self._commit(list(docs.values()), current, None)
@@ -220,13 +231,19 @@ class QAService:
         )
 
     def validate_question(self, question: object) -> str:
+        """The question with blanks (controls, spaces, zero-width) collapsed; BadRequest if empty or too long."""
         if not isinstance(question, str):
             raise BadRequest("question must be a string")
-        question = question.strip()
+        if len(question) > self.settings.max_question_chars:  # counted before clean-up, as the schema counts
+            raise BadRequest(f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
+        if not question.isascii():
+            try:
+                question.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequest("question contains invalid Unicode (a lone surrogate \\uD800-\\uDFFF)") from None
+        question = _BLANKS.sub(" ", question).strip(" ")
         if not question:
             raise BadRequest("question is empty; ask something like “杭州2020年经济增速是多少？”")
-        if len(question) > self.settings.max_question_chars:
-            raise BadRequest(f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
         return question
 
     def ask(
@@ -238,6 +255,7 @@ class QAService:
         question = self.validate_question(question)
         if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50:
             raise BadRequest("top_k must be an integer between 1 and 50")
+        check_filters(self.snapshot.documents.values(), filters or Filters(), self.matcher)
         found = run(self.snapshot, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (),
                     self.config, self.thresholds)
         return Answer(
@@ -245,3 +263,30 @@ class QAService:
             retrieval=self.retrieval_mode, passages=found.passages, took_ms=round((clock() - started) * 1000, 2),
             rewritten_question=found.rewritten, warnings=(self.lexical_warning,) if self.encoder is None else (),
         )
+
+
+def check_filters(documents: Iterable[Document], filters: Filters, matcher: PlaceMatcher) -> None:
+    """Raise NoMatch, naming what is indexed, when the filters select no report (instead of an empty answer).
+
+    Mirrors the search's filter semantics: values within a field are alternatives, fields combine.
+    """
+    if filters.empty:
+        return
+    docs = list(documents)
+    regions = {matcher.canonical(r) for r in filters.regions}
+
+    def selected(doc: Document) -> bool:
+        return ((not filters.doc_ids or doc.doc_id in filters.doc_ids)
+                and (not regions or doc.region in regions or matcher.canonical(doc.region) in regions)
+                and (not filters.years or doc.year in filters.years))
+
+    if any(selected(d) for d in docs):
+        return
+    asked = [f"{name}={','.join(map(str, values))}" for name, values in
+             (("doc_id", filters.doc_ids), ("region", filters.regions), ("year", filters.years)) if values]
+    years = sorted({d.year for d in docs if d.year is not None})
+    known = (f"indexed regions: {', '.join(sorted({d.region for d in docs})) or '(none)'}; "
+             f"indexed years: {', '.join(map(str, years)) or '(none)'}")
+    if filters.doc_ids:
+        known += "; GET /documents lists the doc ids"
+    raise NoMatch(f"no indexed report matches {' and '.join(asked)}; {known}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.errors import BadRequest, NotFound
+from qa.errors import BadRequest, NoMatch, NotFound
 from qa.records import Filters, Turn
 from qa.service import QAService
 
@@ -25,7 +25,12 @@ def test_region_and_year_prefer_the_right_report(fake_service: QAService) -> Non
 def test_filters_restrict_results(fake_service: QAService) -> None:
     result = fake_service.ask("研发投入", top_k=10, filters=Filters(regions=("钱塘",)))
     assert result.passages and {p.citation.doc_id for p in result.passages} == {"004_bfa3ef6ae9a59b07"}
-    assert fake_service.ask("研发投入", filters=Filters(years=(1999,))).passages == ()
+    # Filters that select no report are an error naming what is indexed, not a silent empty answer.
+    with pytest.raises(NoMatch, match=r"year=1999; indexed regions: 杭州市, 萧山区, 钱塘区; indexed years: 2021, 2024"):
+        fake_service.ask("研发投入", filters=Filters(years=(1999,)))
+    with pytest.raises(NoMatch, match=r"region=钱塘 and year=2024;"):  # each matches a report, together none
+        fake_service.ask("研发投入", filters=Filters(regions=("钱塘",), years=(2024,)))
+    assert fake_service.ask("研发投入", filters=Filters(regions=("萧山", "上海"))).passages  # one alternative matches
 
 
 def test_unknown_place_is_unanswerable(fake_service: QAService) -> None:

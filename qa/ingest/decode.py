@@ -12,7 +12,7 @@ class DocumentError(ValueError):
 
 
 def decode_report(data: bytes, name: str) -> tuple[str, str]:
-    """Decode report bytes as UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030; return (text, encoding)."""
+    """Decode report bytes as UTF-8 (with or without BOM), UTF-16 or GB18030; return (text, encoding)."""
     if not data.strip():
         raise DocumentError(f"{name}: the file is empty")
     for magic, kind in _KNOWN_BINARY.items():
@@ -22,18 +22,38 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
         candidates = [("utf-8-sig", data)]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", data)]
-    else:
-        if b"\x00" in data[:65536]:
+    elif b"\x00" in data[:65536]:
+        endian = _utf16_without_bom(data)
+        if endian is None:
             raise DocumentError(f"{name}: contains NUL bytes; this is a binary file, not text")
+        candidates = [(endian, data)]
+    else:
         candidates = [("utf-8", data), ("gb18030", data)]
     for encoding, raw in candidates:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if not text.strip():
+            raise DocumentError(f"{name}: the file is empty")
         _check_plausible_text(text, name, encoding)
         return text, encoding
-    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030/GBK (binary or corrupt file?); save it as UTF-8 text")
+    tried = " or ".join(e.upper().replace("GB18030", "GB18030/GBK") for e, _ in candidates)
+    raise DocumentError(f"{name}: cannot decode as {tried} (binary or corrupt file?); save it as UTF-8 text")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when every NUL sits at odd/even offsets (ASCII in UTF-16), else None."""
+    sample = data[:65536]
+    if len(data) % 2:
+        return None
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    if odd and not even:
+        return "utf-16-le"
+    if even and not odd:
+        return "utf-16-be"
+    return None
 
 
 def _check_plausible_text(text: str, name: str, encoding: str) -> None:
