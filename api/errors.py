@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -63,8 +64,17 @@ def _validation_message(exc: RequestValidationError) -> str:
             continue
         # Only `loc` and `msg`: the offending input may be huge or undecodable, so it is never echoed.
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{loc}: {err.get('msg', 'invalid value')}")
+        parts.append(f"{loc}: {_hint(err)}")
     return "; ".join(parts) or "invalid request"
+
+
+def _hint(err: dict[str, Any]) -> str:
+    """pydantic's message, except where its wording would puzzle an API user."""
+    if err.get("type") == "extra_forbidden":
+        return "unknown field (check its spelling; /docs lists the fields)"
+    if "Expected UploadFile" in str(err.get("msg", "")):
+        return "expected a file: a multipart/form-data part named `file` with a file name ending in .txt or .md"
+    return str(err.get("msg", "invalid value"))
 
 
 async def _qa_error(request: Request, exc: Exception) -> JSONResponse:

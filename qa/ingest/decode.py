@@ -23,10 +23,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", data)]
     elif b"\x00" in data[:65536]:
-        endian = _utf16_without_bom(data)
-        if endian is None:
-            raise DocumentError(f"{name}: contains NUL bytes; this is a binary file, not text")
-        candidates = [(endian, data)]
+        return _decode_utf16_without_bom(data, name)
     else:
         candidates = [("utf-8", data), ("gb18030", data)]
     for encoding, raw in candidates:
@@ -42,24 +39,32 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
     raise DocumentError(f"{name}: cannot decode as {tried} (binary or corrupt file?); save it as UTF-8 text")
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when every NUL sits at odd/even offsets (ASCII in UTF-16), else None."""
-    sample = data[:65536]
-    if len(data) % 2:
-        return None
-    odd = sample[1::2].count(0)
-    even = sample[0::2].count(0)
-    if odd and not even:
-        return "utf-16-le"
-    if even and not odd:
-        return "utf-16-be"
-    return None
+def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
+    """Text with NUL bytes is UTF-16 without a BOM (ASCII puts a NUL in every other byte) or binary.
+    The byte order with more NULs in the high byte goes first; the wrong one decodes to garbage and fails."""
+    if len(data) % 2 == 0:
+        sample = data[:65536]
+        little_first = sample[1::2].count(0) >= sample[0::2].count(0)
+        for encoding in ("utf-16-le", "utf-16-be") if little_first else ("utf-16-be", "utf-16-le"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not text.strip():
+                raise DocumentError(f"{name}: the file is empty")
+            if _plausible(text):
+                return text, encoding
+    raise DocumentError(f"{name}: contains NUL bytes; this is a binary file, not text")
 
 
-def _check_plausible_text(text: str, name: str, encoding: str) -> None:
-    """GB18030 decodes most byte soup, so reject text that is mostly controls or rare symbols."""
+def _plausible(text: str) -> bool:
+    """GB18030 decodes most byte soup, so text that is mostly controls or rare symbols is not a report."""
     sample = text[:20000]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
     cjk_or_ascii = sum(1 for ch in sample if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
-    if controls > len(sample) * 0.01 or cjk_or_ascii < len(sample) * 0.85:
+    return controls <= len(sample) * 0.01 and cjk_or_ascii >= len(sample) * 0.85
+
+
+def _check_plausible_text(text: str, name: str, encoding: str) -> None:
+    if not _plausible(text):
         raise DocumentError(f"{name}: decoded as {encoding} but looks like binary or garbled data")
