@@ -9,14 +9,18 @@ naming what is indexed; uploads are stored under the data folder with a sanitise
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from qa.chat.http import HTTPBackend
+from qa.records import Filters, Turn
 from qa.service import QAService
 from qa.settings import Settings
 
@@ -176,3 +180,21 @@ def test_integral_float_top_k_is_an_integer(client: TestClient) -> None:
 def test_twenty_turns_of_history_are_accepted(client: TestClient) -> None:
     resp = client.post("/ask", json={"question": "那萧山呢？", "history": history(20, "答" * 2000)})
     assert resp.status_code == 200 and resp.json()["rewritten_question"], resp.text
+
+
+def test_a_long_chat_stays_within_the_history_limits(client: TestClient) -> None:
+    """The chat keeps every turn, but its HTTP backend sends only what the API accepts (last 20, truncated)."""
+    sent: list[dict] = []
+
+    def forward(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        resp = client.request(request.method, request.url.path, content=request.content, headers=dict(request.headers))
+        return httpx.Response(resp.status_code, content=resp.content, headers=resp.headers)
+
+    backend = HTTPBackend("http://test", transport=httpx.MockTransport(forward))
+    turns = [Turn(f"第{i}个问题：杭州2020年新增多少家国家高新技术企业" + "？" * 1000, "答" * 5000) for i in range(30)]
+    result = backend.ask("那萧山呢？", 3, Filters(), turns)
+    assert result.rewritten_question and "萧山" in result.rewritten_question
+    history = sent[0]["history"]
+    assert len(history) == 20 and history[0]["question"].startswith("第10个问题")
+    assert max(len(t["question"]) for t in history) == 1000 and max(len(t["answer"]) for t in history) == 2000

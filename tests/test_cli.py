@@ -3,6 +3,7 @@ cites only what it returns, and the terminal shows no debug noise or duplicated 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ import uvicorn
 from api.app import create_app
 from qa.cli import ask as ask_command
 from qa.cli.evaluation import load_questions
-from qa.cli.main import main
+from qa.cli.main import configure_logging, main
 from qa.service import QAService
 from qa.settings import Settings
 
@@ -147,3 +148,20 @@ def test_index_prints_one_progress_bar_and_no_debug_lines(tmp_path: Path) -> Non
     assert "DEBUG" not in out.stderr and "bm25s" not in out.stderr, out.stderr
     assert len(re.findall(r"embedding passages:\s+0%", out.stderr)) == 1, out.stderr
     assert "100%" in out.stderr and out.stdout.startswith("indexed 1 documents")
+
+
+def test_library_debug_lines_are_dropped_even_if_a_library_resets_its_level(capsys: pytest.CaptureFixture[str]) -> None:
+    root, ours, bm25s = logging.getLogger(), logging.getLogger("reportqa"), logging.getLogger("bm25s")
+    saved = root.handlers[:], ours.level, bm25s.level
+    root.handlers = [logging.StreamHandler(sys.stderr)]
+    try:
+        configure_logging(verbose=True)
+        logging.getLogger("bm25s").setLevel(logging.DEBUG)  # what `import bm25s` does
+        logging.getLogger("bm25s").debug("Building index from tokens")
+        logging.getLogger("reportqa.api").info("ready")
+    finally:
+        root.handlers = saved[0]
+        ours.setLevel(saved[1])
+        bm25s.setLevel(saved[2])
+    err = capsys.readouterr().err
+    assert "Building index" not in err and "ready" in err

@@ -16,6 +16,7 @@ from api.exposure import exposure_warnings, is_loopback
 from api.metrics import HealthCollector
 from api.ratelimit import TokenBuckets
 from api.runtime import startup_summary
+from qa.cli import serve
 from qa.records import Health, ServiceState
 from qa.service import QAService
 from qa.settings import RateLimit, Settings, SettingsError, parse_rate_limit
@@ -234,3 +235,15 @@ def test_metrics_see_uploads_grow_the_index(upload_client: TestClient) -> None:
     resp = upload_client.post("/documents", files={"file": ("linan.txt", SAMPLE_REPORT.encode())}, headers=AUTH)
     assert resp.status_code == 201
     assert "reportqa_index_documents 5.0" in upload_client.get("/metrics").text
+
+
+def test_serve_logs_the_exposure_warnings_before_starting(monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    started: list[dict] = []
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kw: started.append(kw))
+    args = serve.argparse.Namespace(host="0.0.0.0", port=8000)
+    with caplog.at_level(logging.INFO, logger="reportqa.api"):
+        assert serve.run(args, Settings(model="none", api_token="short")) == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("writes ENABLED" in w for w in warnings) and any("only 5 characters" in w for w in warnings)
+    assert started == [{"host": "0.0.0.0", "port": 8000, "log_level": "info", "access_log": False}]

@@ -25,13 +25,27 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+NOISY = ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba")
+
+
+class QuietLibraries(logging.Filter):
+    """Drops the chatty libraries' records below ERROR at the handler: bm25s sets its own logger to
+    DEBUG when imported, so a level set here would not survive a later (lazy) import."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or record.name.split(".")[0] not in NOISY
+
+
 def configure_logging(verbose: bool, timestamps: bool = False) -> None:
     """The one place logging is set up: ours at INFO when verbose, libraries kept quiet."""
     fmt = "%(levelname)s %(name)s: %(message)s"
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s " + fmt if timestamps else fmt)
     logging.getLogger("reportqa").setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, QuietLibraries) for f in handler.filters):
+            handler.addFilter(QuietLibraries())
 
 
 def main(argv: list[str] | None = None) -> int:
