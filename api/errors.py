@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,10 +27,12 @@ STATUS_BY_CODE = {
     "not_ready": 503,
     "conflict": 409,
     "no_match": 404,
+    "rate_limited": 429,
 }
 CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 503: "not_ready",
+    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    503: "not_ready",
 }
 
 
@@ -61,8 +64,17 @@ def _validation_message(exc: RequestValidationError) -> str:
             continue
         # Only `loc` and `msg`: the offending input may be huge or undecodable, so it is never echoed.
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{loc}: {err.get('msg', 'invalid value')}")
+        parts.append(f"{loc}: {_hint(err)}")
     return "; ".join(parts) or "invalid request"
+
+
+def _hint(err: dict[str, Any]) -> str:
+    """pydantic's message, except where its wording would puzzle an API user."""
+    if err.get("type") == "extra_forbidden":
+        return "unknown field (check its spelling; /docs lists the fields)"
+    if "Expected UploadFile" in str(err.get("msg", "")):
+        return "expected a file: a multipart/form-data part named `file` with a file name ending in .txt or .md"
+    return str(err.get("msg", "invalid value"))
 
 
 async def _qa_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,13 +1,22 @@
-"""Reject request bodies over a limit with 413, counting bytes as they stream in (never buffering them)."""
+"""The middleware stack, and the body limit: reject bodies over a limit with 413, counting bytes as they
+stream in (never buffering them)."""
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.exceptions import HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.accesslog import RequestLogMiddleware
 from api.errors import envelope
+from api.metrics import Metrics
+from api.ratelimit import RateLimitMiddleware
+from qa.settings import Settings
 
-JSON_BODY_LIMIT = 64 * 1024  # questions are capped at ~1000 chars; 64 KiB leaves room for history
+# Room for every schema-valid /ask body however it is spelled: a 1000-char question, 20 history turns of
+# 1000+2000 chars and the filters stay under 1 MiB even as \uXXXX escapes (12 bytes per astral char).
+JSON_BODY_LIMIT = 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the uploaded file
 
 
@@ -76,3 +85,15 @@ async def _send_413(scope: Scope, send: Send, detail: str) -> None:
 
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+def install_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    """Outermost first: request log + metrics (sees every status), CORS (also on 429s), rate limit, body limit."""
+    json_limit = max(JSON_BODY_LIMIT, 24 * settings.max_question_chars)  # a raised question limit raises this too
+    app.add_middleware(BodyLimitMiddleware, upload_limit=settings.max_upload_bytes, json_limit=json_limit)
+    if settings.rate_limit is not None:
+        app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit)
+    if settings.cors_origins:  # off by default: browsers then refuse cross-origin calls
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"], max_age=600)
+    app.add_middleware(RequestLogMiddleware, metrics=metrics, log_questions=settings.log_questions)

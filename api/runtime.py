@@ -29,6 +29,7 @@ class Runtime:
         """Start loading in a daemon thread so the server answers /health ("indexing") meanwhile."""
         if self.thread is not None:
             return
+        log.info("%s", startup_summary(self.settings))
         self.thread = threading.Thread(target=self._boot, name="reportqa-startup", daemon=True)
         self.thread.start()
 
@@ -45,8 +46,9 @@ class Runtime:
                      self.settings.data_dir, self.settings.seeds_dir)
             service.ensure_index(progress=progress_logger())
             health = service.health()
-            log.info("ready in %.1f s: %d documents, %d passages, %s retrieval, index %s", time.perf_counter() - started,
-                     health.documents, health.chunks, health.retrieval, health.index_version)
+            log.info("ready in %.1f s: model %s, %s retrieval, %d documents, %d passages, index %s",
+                     time.perf_counter() - started, health.model or "(none: lexical-only)", health.retrieval,
+                     health.documents, health.chunks, health.index_version)
         except ManifestMismatch as exc:
             self.error = str(exc)
             log.error("cannot serve: %s", exc)
@@ -62,6 +64,15 @@ class Runtime:
             health = Health(status=ServiceState.INDEXING, model=self.settings.model, retrieval=None)
         health = replace(health, writes_enabled=bool(self.settings.api_token))
         return replace(health, status=ServiceState.ERROR, message=self.error) if self.error else health
+
+
+def startup_summary(settings: Settings) -> str:
+    """The configuration an operator needs to see first; never the token itself."""
+    writes = "read-write (REPORTQA_API_TOKEN set)" if settings.api_token else "read-only (no REPORTQA_API_TOKEN)"
+    return (f"reportqa starting: model {settings.model} on {settings.device}; data {settings.data_dir}; mode {writes}; "
+            f"CORS {', '.join(settings.cors_origins) or 'off'}; rate limit {settings.rate_limit or 'off'}; "
+            f"limits: question {settings.max_question_chars} chars, upload {settings.max_upload_bytes} bytes; "
+            f"questions in logs {'on' if settings.log_questions else 'off (length only)'}")
 
 
 def progress_logger(step: int = 10) -> Callable[[int, int], None]:

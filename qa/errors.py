@@ -36,6 +36,6 @@ class Conflict(QAError):
 
 
 class NoMatch(QAError):
-    """Filters that match no indexed report; the message names what is indexed."""
+    """Filters that select no indexed report: answered as 404, naming what is indexed."""
 
     code = "no_match"

@@ -125,6 +125,12 @@ class Filters:
             self.year_from is None and self.year_to is None
 
 
+# Follow-ups only need the recent topic: requests carry at most this much history.
+MAX_HISTORY_TURNS = 20
+MAX_TURN_QUESTION_CHARS = 1000
+MAX_TURN_ANSWER_CHARS = 2000
+
+
 @dataclass(frozen=True)
 class Turn:
     """An earlier question (and its answer) in the conversation."""
@@ -210,12 +216,14 @@ class IndexReport:
 class UploadResult:
     __pydantic_config__ = {"json_schema_extra": {"examples": [{
         "doc_id": "2023_linan", "chunks": 42, "title": "2023年临安区政府工作报告", "index_version": "20261123T101010-ab12",
+        "duplicate": False,
     }]}}
 
     doc_id: str
     chunks: int
     title: str
     index_version: str
+    duplicate: bool = False  # the same bytes were already indexed under doc_id; nothing was added
 
 
 @dataclass(frozen=True)

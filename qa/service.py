@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,12 @@ LEXICAL_HINT = (
 )
 MAX_CONTEXT = 20
 DenseCallback = Callable[[dense.DenseProgress], None]
+# Controls, spaces and invisible format characters (zero-width, BOM, bidi marks) carry no meaning in a
+# question: runs of them become one space. The same class is the API schema's `pattern` for questions,
+# written with escapes every regex dialect reads (ECMA for JSON Schema, Python, Rust for pydantic).
+BLANK_CLASS = r"\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+QUESTION_PATTERN = f"[^{BLANK_CLASS}]"  # "at least one visible character"
+_BLANKS = re.compile(f"[{BLANK_CLASS}]+")
 
 
 class QAService:
@@ -166,7 +173,12 @@ class QAService:
         """Add (or, with `replace_all`, make the index exactly) the reports in these files/folders."""
         files = discover(paths)
         if not files:
-            raise BadRequest("no .txt/.md reports found in " + ", ".join(map(str, paths)))
+            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)))
+        if not rebuild and self._snap is None:
+            try:
+                self.load()  # reports already indexed stay, unchanged ones are not read again
+            except IndexMissing:
+                pass
         with self._writing() as base:
             if rebuild:
                 self.store.wipe()
@@ -176,7 +188,7 @@ class QAService:
                                      {d: doc.sha256 for d, doc in live.items()}, progress)
             change, tally = writer.write_documents(self.store, base, live, outcomes, replace_all)
             if not tally.written and not tally.unchanged:
-                raise BadRequest("no readable reports found in " + ", ".join(map(str, paths))
+                raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths))
                                  + f" ({'; '.join(tally.failed)})")
             snap = self._apply(change)
             merged = writer.merge_segments(self.store, snap)
@@ -186,14 +198,19 @@ class QAService:
                            added=len(change.added), unchanged=len(change.unchanged), removed=len(change.removed))
 
     def add_document(self, filename: str, data: bytes) -> UploadResult:
-        """Index one uploaded report as a small new segment; the old snapshot serves until the swap."""
-        name = upload_name(filename)
+        """Index one uploaded report as a small new segment; the same bytes again are a no-op."""
+        name = upload_name(filename, data)
         uploads = self.settings.data_dir / "uploads"
         try:
             doc = read_document(uploads / name, self.settings.project_root, self.matcher, data=data)
         except DocumentError as exc:
             raise BadRequest(str(exc)) from exc
         with self._writing() as base:
+            current = self.snapshot
+            same = next((d for d in current.documents.values() if d.sha256 == doc.sha256), None)
+            if same is not None:  # idempotent: a second copy would only duplicate every passage
+                a, b = current.doc_rows.get(same.doc_id, (0, 0))
+                return UploadResult(same.doc_id, b - a, same.title, current.manifest.index_version, duplicate=True)
             store_upload(uploads, name, data)
             change, _ = writer.write_documents(self.store, base, self.snapshot.documents, [prepare(doc)])
             snap = self._apply(change)
@@ -285,13 +302,19 @@ class QAService:
         )
 
     def validate_question(self, question: object) -> str:
+        """The question with blanks (controls, spaces, zero-width) collapsed; BadRequest if empty or too long."""
         if not isinstance(question, str):
             raise BadRequest("question must be a string")
-        question = question.strip()
+        if len(question) > self.settings.max_question_chars:  # counted before clean-up, as the schema counts
+            raise BadRequest(f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
+        if not question.isascii():
+            try:
+                question.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequest("question contains invalid Unicode (a lone surrogate \\uD800-\\uDFFF)") from None
+        question = _BLANKS.sub(" ", question).strip(" ")
         if not question:
             raise BadRequest("question is empty; ask something like “杭州2020年经济增速是多少？”")
-        if len(question) > self.settings.max_question_chars:
-            raise BadRequest(f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}")
         return question
 
     def warnings(self, snap: Snapshot) -> tuple[str, ...]:

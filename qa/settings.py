@@ -3,10 +3,55 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+_PERIODS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "m": 60.0, "hour": 3600.0, "h": 3600.0}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
+
+
+class SettingsError(ValueError):
+    """A `REPORTQA_*` value that cannot be used; the message names the variable and an example."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `requests` per `per_seconds` for one client (a token bucket: bursts up to `requests`)."""
+
+    requests: int
+    per_seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.per_seconds:g}s"
+
+
+def parse_rate_limit(text: str) -> RateLimit | None:
+    """`60/minute`, `10/second`, `1000/hour`, `5/10s`; empty or `off` means no limit."""
+    if not text.strip() or text.strip().lower() in ("off", "none", "0"):
+        return None
+    m = _RATE.match(text.lower())
+    if not m or m.group(3) not in _PERIODS or int(m.group(1)) < 1:
+        raise SettingsError(f"REPORTQA_RATE_LIMIT must look like 60/minute, 10/second or 1000/hour (got {text!r})")
+    return RateLimit(int(m.group(1)), int(m.group(2) or 1) * _PERIODS[m.group(3)])
+
+
+def _int(env: dict[str, str] | os._Environ[str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name, "")
+    if not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, e.g. {name}={default} (got {raw!r})") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum} (got {value})")
+    return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
 
 
 def project_root() -> Path:
@@ -36,10 +81,14 @@ class Settings:
     max_question_chars: int = 1000
     max_upload_bytes: int = 20 * 1024 * 1024
     device: str = "cpu"
+    cors_origins: tuple[str, ...] = ()  # empty: no CORS headers at all (browsers block cross-origin calls)
+    rate_limit: RateLimit | None = None  # per client IP; None: unlimited
+    log_questions: bool = False  # request log lines carry the question's length, and its text only if this is set
+    server_url: str = ""  # where `reportqa ask` looks for a running server first (default http://127.0.0.1:8000)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Read REPORTQA_MODEL, _DATA_DIR, _SEEDS_DIR, _API_TOKEN, _MAX_QUESTION_CHARS, _MAX_UPLOAD_BYTES, _DEVICE."""
+        """Read the REPORTQA_* variables (see the README); raise SettingsError naming a bad one."""
         env = os.environ
         base = cls()
         values: dict[str, object] = {
@@ -47,9 +96,13 @@ class Settings:
             "data_dir": Path(env["REPORTQA_DATA_DIR"]) if env.get("REPORTQA_DATA_DIR") else base.data_dir,
             "seeds_dir": Path(env["REPORTQA_SEEDS_DIR"]) if env.get("REPORTQA_SEEDS_DIR") else base.seeds_dir,
             "api_token": env.get("REPORTQA_API_TOKEN", ""),
-            "max_question_chars": int(env.get("REPORTQA_MAX_QUESTION_CHARS", base.max_question_chars)),
-            "max_upload_bytes": int(env.get("REPORTQA_MAX_UPLOAD_BYTES", base.max_upload_bytes)),
+            "max_question_chars": _int(env, "REPORTQA_MAX_QUESTION_CHARS", base.max_question_chars),
+            "max_upload_bytes": _int(env, "REPORTQA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
             "device": env.get("REPORTQA_DEVICE", base.device),
+            "cors_origins": _origins(env.get("REPORTQA_CORS_ORIGINS", "")),
+            "rate_limit": parse_rate_limit(env.get("REPORTQA_RATE_LIMIT", "")),
+            "log_questions": env.get("REPORTQA_LOG_QUESTIONS", "").strip().lower() in ("1", "true", "yes", "on"),
+            "server_url": env.get("REPORTQA_URL", "").strip(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["model"] = resolve_model(str(values["model"]), base.project_root)

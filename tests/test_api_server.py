@@ -105,7 +105,7 @@ def test_ask_answers_with_citation(server: Server) -> None:
 def test_errors_over_http(server: Server) -> None:
     empty = httpx.post(f"{server.url}/ask", json={"question": "  "})
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "validation_error"
-    huge = httpx.post(f"{server.url}/ask", content=b'{"question": "' + b"a" * 200_000 + b'"}',
+    huge = httpx.post(f"{server.url}/ask", content=b'{"question": "' + b"a" * 1_100_000 + b'"}',
                       headers={"content-type": "application/json"})
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
     nope = httpx.post(f"{server.url}/documents", files={"file": ("x.txt", REPORT.encode())})

@@ -38,7 +38,7 @@ def test_follow_up_conversations(real_service: QAService) -> None:
 def test_cli_ask_without_a_model_runs_lexical(tmp_path) -> None:
     env = {**os.environ, "REPORTQA_MODEL": str(tmp_path / "no-such-model"), "REPORTQA_DATA_DIR": str(tmp_path / "d"),
            "HF_HUB_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-m", "qa", "ask", "腾笼换鸟", "--json"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "qa", "ask", "腾笼换鸟", "--json", "--local"], capture_output=True, text=True,
                          env=env, cwd=REPO, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "LEXICAL-ONLY" in out.stderr and "REPORTQA_MODEL" in out.stderr

@@ -25,8 +25,12 @@ def test_region_and_year_prefer_the_right_report(fake_service: QAService) -> Non
 def test_filters_restrict_results(fake_service: QAService) -> None:
     result = fake_service.ask("研发投入", top_k=10, filters=Filters(regions=("钱塘",)))
     assert result.passages and {p.citation.doc_id for p in result.passages} == {"004_bfa3ef6ae9a59b07"}
+    # Filters that select no report are an error naming what is indexed, not a silent empty answer.
     with pytest.raises(NoMatch, match="years=1999.*indexed: .*萧山区 2021, 2024"):
         fake_service.ask("研发投入", filters=Filters(years=(1999,)))
+    with pytest.raises(NoMatch, match=r"regions=钱塘; years=2024\)"):  # each matches a report, together none
+        fake_service.ask("研发投入", filters=Filters(regions=("钱塘",), years=(2024,)))
+    assert fake_service.ask("研发投入", filters=Filters(regions=("萧山", "上海"))).passages  # one alternative matches
 
 
 def test_unknown_place_is_unanswerable(fake_service: QAService) -> None:

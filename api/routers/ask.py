@@ -9,33 +9,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import ServiceDep
 from api.errors import as_validation_error
 from api.routers.common import error_responses
 from api.routers.filters import query_filters
-from api.schemas import AskRequest
+from api.schemas import QUESTION_SCHEMA, AskRequest, TopKQuery
 from qa.records import Answer, Filters
 
 router = APIRouter(tags=["ask"])
-ERRORS = error_responses(400, 404, 413, 422, 503)
+ERRORS = error_responses(400, 404, 413, 422, 429, 503)
+ERRORS[404]["description"] = "The filters select no indexed report (the message lists the indexed regions and years)"
+
+
+def _note_question(request: Request, question: str) -> None:
+    """For the request log: its length always, its text only with REPORTQA_LOG_QUESTIONS=1."""
+    request.state.question = question
 
 
 @router.post("/ask", response_model=Answer, responses=ERRORS)
-def ask(body: AskRequest, service: ServiceDep) -> Answer:
+def ask(request: Request, body: AskRequest, service: ServiceDep) -> Answer:
     """Answer a question with cited passages (JSON body; supports filters and follow-up history)."""
+    _note_question(request, body.question)
     with as_validation_error():
         return service.ask(body.question, top_k=body.top_k, filters=body.filters_record(), history=body.turns())
 
 
 @router.get("/ask", response_model=Answer, responses=ERRORS)
 def ask_get(
+    request: Request,
     service: ServiceDep,
-    q: Annotated[str, Query(description="问题", examples=["杭州2020年地区生产总值增长多少"])],
+    q: Annotated[str, Query(description="问题", examples=["杭州2020年地区生产总值增长多少"], json_schema_extra=QUESTION_SCHEMA)],
     filters: Annotated[Filters, Depends(query_filters)],
-    top_k: Annotated[int, Query(ge=1, le=50)] = 5,
+    top_k: Annotated[TopKQuery, Query()] = 5,
 ) -> Answer:
     """Same as POST /ask, for quick use from a browser or curl (URL-encode the question)."""
+    _note_question(request, q)
     with as_validation_error():
         return service.ask(q, top_k=top_k, filters=filters)

@@ -5,26 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import PlainTextResponse
 
 from api.deps import ServiceDep, SettingsDep, TokenDep
-from api.routers.common import error_responses
+from api.routers.common import error_responses, json_error_responses
 from api.routers.filters import query_filters
 from qa.errors import TooLarge, Unsupported
 from qa.ingest.files import SUPPORTED_SUFFIXES
 from qa.records import DeleteResult, DocumentInfo, Filters, UploadResult
 
 router = APIRouter(tags=["documents"])
-READ_ERRORS = error_responses(404, 503)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422, 503)
+READ_ERRORS = error_responses(404, 429, 503)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
+UPLOAD_RESPONSES = {**WRITE_ERRORS, 200: {"model": UploadResult, "description": "Already indexed: the same bytes are "
+                                          "indexed as `doc_id`; nothing was added (`duplicate: true`)"}}
 DocId = Annotated[str, PathParam(examples=["001_9ecc862bbb333f7d"])]
 
 
 def read_upload(file: UploadFile, limit: int) -> tuple[str, bytes]:
     """Check the name and size of an uploaded report; read at most limit+1 bytes."""
-    name = Path(file.filename or "").name
+    name = Path((file.filename or "").replace("\\", "/")).name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise Unsupported(f"{name or 'the upload'}: only .txt and .md reports are supported (PDF/Word: convert to text first)")
     data = file.file.read(limit + 1)
@@ -45,19 +47,28 @@ def get_document(service: ServiceDep, doc_id: DocId) -> DocumentInfo:
     return service.document_info(doc_id)
 
 
-@router.get("/documents/{doc_id}/text", response_class=PlainTextResponse, responses=READ_ERRORS)
+@router.get("/documents/{doc_id}/text", response_class=PlainTextResponse, responses=json_error_responses(404, 429, 503))
 def get_document_text(service: ServiceDep, doc_id: DocId) -> PlainTextResponse:
-    """The report's raw decoded text; citation `start`/`end` are Python str offsets into it."""
+    """The report's raw decoded text (`text/plain`); citation `start`/`end` are Python str offsets into it.
+    Errors are JSON, like everywhere else."""
     return PlainTextResponse(service.document(doc_id).text, media_type="text/plain; charset=utf-8")
 
 
-@router.post("/documents", status_code=201, response_model=UploadResult, dependencies=[TokenDep], responses=WRITE_ERRORS)
+@router.post("/documents", status_code=201, response_model=UploadResult, dependencies=[TokenDep], responses=UPLOAD_RESPONSES)
 def upload_document(
-    service: ServiceDep, settings: SettingsDep,
-    file: Annotated[UploadFile, File(description=".txt or .md report, UTF-8 or GBK")],
+    service: ServiceDep, settings: SettingsDep, response: Response,
+    file: Annotated[UploadFile, File(description="The report: a file NAMED *.txt or *.md (anything else is a 415), "
+                                                 "UTF-8, GBK/GB18030 or UTF-16 text")],
 ) -> UploadResult:
-    """Add (or replace, by file name) one report; needs `Authorization: Bearer <REPORTQA_API_TOKEN>`."""
-    return service.add_document(*read_upload(file, settings.max_upload_bytes))
+    """Add (or replace, by file name) one report; needs `Authorization: Bearer <REPORTQA_API_TOKEN>`.
+
+    The file name must end in `.txt` or `.md` (else 415); the bytes must be text (else 400). The report is
+    stored under the server's data folder with a name derived from the last component of the file name
+    (letters, digits, CJK, `_`, `-` only). Uploading bytes that are already indexed is a no-op (200)."""
+    result = service.add_document(*read_upload(file, settings.max_upload_bytes))
+    if result.duplicate:
+        response.status_code = 200
+    return result
 
 
 @router.delete("/documents/{doc_id}", response_model=DeleteResult, dependencies=[TokenDep], responses=WRITE_ERRORS)

@@ -17,5 +17,5 @@ router = APIRouter(tags=["health"])
 async def health(runtime: RuntimeDep) -> JSONResponse:
     # `async` on purpose: it is cheap and must answer even when the threadpool is busy with /ask calls.
     data = runtime.health()
-    body = {k: v for k, v in asdict(data).items() if v is not None}
-    return JSONResponse(body, status_code=503 if data.status == ServiceState.ERROR else 200)
+    # Every field, null included: the schema (the Health record) declares them all as required.
+    return JSONResponse(asdict(data), status_code=503 if data.status == ServiceState.ERROR else 200)

@@ -10,10 +10,19 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from qa.chat.backends import BackendUnavailable, ChatError
-from qa.records import Answer, DocumentInfo, Filters, Health, PassageContext, Turn
+from qa.records import (
+    MAX_HISTORY_TURNS,
+    MAX_TURN_ANSWER_CHARS,
+    MAX_TURN_QUESTION_CHARS,
+    Answer,
+    DocumentInfo,
+    Filters,
+    Health,
+    PassageContext,
+    Turn,
+)
 
 DEFAULT_URL = "http://127.0.0.1:8000"
-MAX_TURN_CHARS = 2000  # history only needs the topic; keeps request bodies small
 T = TypeVar("T")
 
 
@@ -77,8 +86,9 @@ class HTTPBackend:
     def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn]) -> Answer:
         body = {
             "question": question, "top_k": top_k, "filters": filters_body(filters),
-            "history": [{"question": t.question[:MAX_TURN_CHARS], "answer": t.answer[:MAX_TURN_CHARS]}
-                        for t in history] or None,
+            # Follow-ups only need the recent topic; the server refuses more than the API's history limits.
+            "history": [{"question": t.question[:MAX_TURN_QUESTION_CHARS], "answer": t.answer[:MAX_TURN_ANSWER_CHARS]}
+                        for t in list(history)[-MAX_HISTORY_TURNS:]] or None,
         }
         return self._request(Answer, "POST", "/ask", json=body)
 

@@ -1,24 +1,37 @@
-"""`reportqa ask`: one question, answered in the terminal or as JSON."""
+"""`reportqa ask`: one question, answered in the terminal or as JSON.
+
+A running `reportqa serve` answers at once, while loading the model in-process takes seconds, so `ask`
+first tries the server (`--url`, else REPORTQA_URL, else http://127.0.0.1:8000) with a short timeout and
+falls back to answering in-process; it says on stderr which one answered. `--local` skips the server.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from qa.cli.common import load_service, print_json
+from qa.chat.backends import ChatError
+from qa.chat.http import DEFAULT_URL, HTTPBackend
+from qa.cli.common import bounded_int, load_service, print_json
 from qa.errors import QAError
-from qa.records import Answer, Filters
+from qa.records import Answer, Filters, ServiceState
 from qa.settings import Settings
+
+PROBE_TIMEOUT_S = 2.0  # GET /health of a live server on this machine takes milliseconds
+CONNECT_TIMEOUT_S = 0.5
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ask = sub.add_parser("ask", help="ask one question")
+    ask = sub.add_parser("ask", help="ask one question (uses a running server when there is one)")
     ask.add_argument("question")
-    ask.add_argument("--top-k", type=int, default=5)
+    ask.add_argument("--top-k", type=bounded_int(1, 50), default=5, help="passages to return, 1-50 (default 5)")
     ask.add_argument("--json", action="store_true", help="print the JSON response")
     ask.add_argument("--region", action="append", default=[], help="filter: region (repeatable)")
-    ask.add_argument("--year", action="append", type=int, default=[], help="filter: report year (repeatable)")
+    ask.add_argument("--year", action="append", type=bounded_int(1900, 2100), default=[], help="filter: report year (repeatable)")
     ask.add_argument("--doc", action="append", default=[], help="filter: doc id (repeatable)")
+    where = ask.add_mutually_exclusive_group()
+    where.add_argument("--url", help=f"server to ask first (env REPORTQA_URL; default {DEFAULT_URL})")
+    where.add_argument("--local", action="store_true", help="answer in-process; do not look for a server")
     ask.set_defaults(run=run)
 
 
@@ -39,16 +52,49 @@ def format_answer(result: Answer) -> str:
     return "\n".join(lines)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def find_server(url: str, token: str) -> HTTPBackend | None:
+    """A backend for the server at `url` if it answers /health with "ok" in time, else None."""
+    probe = HTTPBackend(url, timeout=PROBE_TIMEOUT_S, connect_timeout=CONNECT_TIMEOUT_S, token=token)
+    try:
+        ready = probe.health().status == ServiceState.OK
+    except ChatError:
+        ready = False
+    finally:
+        probe.close()
+    return HTTPBackend(url, token=token) if ready else None
+
+
+def ask_server(backend: HTTPBackend, args: argparse.Namespace, filters: Filters) -> Answer | int:
+    print(f"reportqa: answered by the server at {backend.url} (--local answers in-process)", file=sys.stderr)
+    try:
+        return backend.ask(args.question, top_k=args.top_k, filters=filters, history=())
+    except ChatError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        backend.close()
+
+
+def ask_local(args: argparse.Namespace, settings: Settings, filters: Filters, url: str | None) -> Answer | int:
+    if url:
+        print(f"reportqa: no server ready at {url}; answering in-process (loading the model and index)", file=sys.stderr)
     service = load_service(settings)
     if service is None:
         return 2
-    filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), years=tuple(args.year))
     try:
-        result = service.ask(args.question, top_k=args.top_k, filters=filters)
+        return service.ask(args.question, top_k=args.top_k, filters=filters)
     except QAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), years=tuple(args.year))
+    url = None if args.local else (args.url or settings.server_url or DEFAULT_URL).rstrip("/")
+    server = find_server(url, settings.api_token) if url else None
+    result = ask_server(server, args, filters) if server else ask_local(args, settings, filters, url)
+    if isinstance(result, int):
+        return result
     if args.json:
         print_json(result)
     else:

@@ -15,7 +15,7 @@ from qa.settings import Settings
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ch = sub.add_parser("chat", help="chat with the reports in the terminal")
-    ch.add_argument("--url", default=DEFAULT_URL)
+    ch.add_argument("--url", help=f"server to talk to (env REPORTQA_URL; default {DEFAULT_URL})")
     ch.add_argument("--local", action="store_true", help="answer in-process instead of calling a server")
     ch.add_argument("--top-k", type=int, default=5)
     ch.set_defaults(run=run)
@@ -39,7 +39,7 @@ def _local(settings: Settings) -> tuple[ChatBackend, Health] | None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    url = args.url.rstrip("/")
+    url = (args.url or settings.server_url or DEFAULT_URL).rstrip("/")
     if not 1 <= args.top_k <= 50:
         print("--top-k 必须在 1 到 50 之间", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable
@@ -53,11 +54,24 @@ def dense_bar() -> Callable[[DenseProgress], None]:
     return update
 
 
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], else a usage error naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; use {low} to {high}")
+        return value
+
+    return parse
+
+
 def open_service(settings: Settings) -> QAService:
-    service = QAService.create(settings)
-    if service.encoder is None:
-        print(f"WARNING: {service.lexical_warning}", file=sys.stderr)
-    return service
+    # No model means lexical-only mode: QAService.create already says so, loudly, on the log (stderr).
+    return QAService.create(settings)
 
 
 def load_service(settings: Settings, build_if_missing: bool = True) -> QAService | None:

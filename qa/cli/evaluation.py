@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.cli.common import load_service
+from qa.errors import BadRequest
 from qa.ingest.chunking import squash
 from qa.records import Turn
 from qa.service import QAService
@@ -33,6 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    load_questions(args.file)  # a bad file fails now, not after the model has loaded
     service = load_service(settings)
     if service is None:
         return 2
@@ -40,8 +42,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def load_questions(path: Path) -> list[dict]:
+    """One JSON object per line, each with a "question" (or "turns"); BadRequest naming the bad line."""
+    items = []
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                raise BadRequest(f"{path}:{number}: not valid JSON ({exc})") from None
+            if not isinstance(item, dict) or not isinstance(item.get("question", item.get("turns")), str | list):
+                raise BadRequest(f"{path}:{number}: each line needs a \"question\" (or \"turns\"), e.g. "
+                                 '{"id": "q1", "question": "杭州2020年经济增速是多少", "gold": [...]}')
+            items.append(item)
+    return items
 
 
 def _gold(item: dict) -> list[Gold]:

@@ -1,4 +1,4 @@
-"""`reportqa index`: (re)build the index from report files and folders."""
+"""`reportqa index`: add report files and folders to the index (or, with --replace, index only them)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,16 @@ from qa.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ix = sub.add_parser("index", help="index reports (default: seeds/)")
-    ix.add_argument("paths", nargs="*", type=Path)
-    ix.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch (vectors are reused by content)")
-    ix.add_argument("--replace", action="store_true",
-                    help="make the index exactly these reports (default: add them to what is indexed)")
+    ix = sub.add_parser("index", help="add reports to the index (default: seeds/)",
+                        description="Add .txt/.md reports (files or folders) to the index; reports already indexed are "
+                                    "kept. With --replace the index holds only PATHs afterwards.")
+    ix.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    ix.add_argument("--rebuild", action="store_true",
+                    help="rebuild the index from scratch (vectors are reused by content)")
+    mode = ix.add_mutually_exclusive_group()
+    mode.add_argument("--replace", action="store_true", help="drop every report that is not under PATH")
+    # Adding is the default since 0.2; the flag stays so old scripts keep working.
+    mode.add_argument("--add", action="store_true", help=argparse.SUPPRESS)
     ix.set_defaults(run=run)
     st = sub.add_parser("status", help="what is indexed: reports, passages, segments, dense progress")
     st.add_argument("--json", action="store_true")

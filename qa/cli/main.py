@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from qa.cli import ask, bench, calibrate, chat, evaluation, index, metadata_eval, serve, timeline
-from qa.settings import Settings
+from qa.errors import QAError
+from qa.settings import Settings, SettingsError
 
 COMMANDS = (index, ask, timeline, serve, chat, evaluation, metadata_eval, calibrate, bench)
 
@@ -24,20 +25,39 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def configure_logging(verbose: bool) -> None:
+NOISY = ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba")
+
+
+class QuietLibraries(logging.Filter):
+    """Drops the chatty libraries' records below ERROR at the handler: bm25s sets its own logger to
+    DEBUG when imported, so a level set here would not survive a later (lazy) import."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or record.name.split(".")[0] not in NOISY
+
+
+def configure_logging(verbose: bool, timestamps: bool = False) -> None:
     """The one place logging is set up: ours at INFO when verbose, libraries kept quiet."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s " + fmt if timestamps else fmt)
     logging.getLogger("reportqa").setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, QuietLibraries) for f in handler.filters):
+            handler.addFilter(QuietLibraries())
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    configure_logging(args.verbose or args.command == "serve")
-    settings = Settings.from_env(model=args.model, data_dir=args.data_dir)
+    configure_logging(args.verbose or args.command == "serve", timestamps=args.command == "serve")
     try:
+        settings = Settings.from_env(model=args.model, data_dir=args.data_dir)
         return int(args.run(args, settings) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (SettingsError, QAError, OSError) as exc:  # bad settings, input or paths: one line, never a traceback
+        message = exc.message if isinstance(exc, QAError) else str(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return 2

@@ -60,7 +60,8 @@ def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceM
             continue
         kept.append(doc)
     if not kept:
-        raise NoMatch(f"no indexed report matches the filters ({describe(filters)}); indexed: {summarize(docs)}")
+        raise NoMatch(f"no indexed report matches the filters ({describe(filters)}); indexed: {summarize(docs)} "
+                      "(GET /documents lists them)")
     return kept
 
 
