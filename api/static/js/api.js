@@ -76,30 +76,17 @@ export const api = {
   }),
 };
 
-const MAX_YEARS = 50; // the API's limits on `filters.years` and `filters.doc_ids`
-const MAX_DOC_IDS = 200;
-
-// The page's filter selection -> POST /ask `filters`. The one place that knows what the API supports:
-// today {doc_ids, regions, years}. A level becomes the doc_ids of that level's reports and a year range
-// becomes a list of years; when the API takes `levels` / `year_from`+`year_to`, send those here instead.
-// Returns {filters, impossible, note}: `impossible` when no report matches (an empty doc_ids would mean
-// "no restriction"), `note` when part of the selection could not be sent.
+// The page's filter selection -> POST /ask `filters` ({regions, levels, year_from, year_to}). A selection no
+// indexed report matches is caught here (`impossible`), so the page can say so before asking; the API
+// would answer 404 `no_match` naming what is indexed.
 export function apiFilters(sel, docs) {
   const filters = {};
-  let note = '';
   if (sel.regions.length) filters.regions = [...sel.regions];
-  if (sel.from || sel.to) {
-    const known = docs.map((d) => d.year).filter(Boolean);
-    const lo = sel.from || Math.min(...known, sel.to);
-    const hi = sel.to || Math.max(...known, sel.from);
-    filters.years = [];
-    for (let y = Math.min(lo, hi); y <= Math.max(lo, hi) && filters.years.length < MAX_YEARS; y++) filters.years.push(y);
-  }
-  if (sel.levels.length) {
-    const ids = docs.filter((d) => sel.levels.includes(d.level)).map((d) => d.doc_id);
-    if (!ids.length) return { filters: undefined, impossible: true, note };
-    if (ids.length <= MAX_DOC_IDS) filters.doc_ids = ids;
-    else note = `级别筛选未生效：该级别有 ${ids.length} 份报告，超过了接口一次能限定的 ${MAX_DOC_IDS} 份。`;
-  }
-  return { filters: Object.keys(filters).length ? filters : undefined, impossible: false, note };
+  if (sel.levels.length) filters.levels = [...sel.levels];
+  if (sel.from) filters.year_from = sel.from;
+  if (sel.to) filters.year_to = sel.to;
+  const matches = docs.some((d) => (!sel.levels.length || sel.levels.includes(d.level))
+    && (!sel.from || (d.year && d.year >= sel.from)) && (!sel.to || (d.year && d.year <= sel.to)));
+  const impossible = Object.keys(filters).length > 0 && docs.length > 0 && !matches;
+  return { filters: Object.keys(filters).length ? filters : undefined, impossible, note: '' };
 }
