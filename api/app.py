@@ -41,6 +41,7 @@ def create_app(settings: Settings, service: QAService | None = None) -> FastAPI:
         # Loading happens in a thread: the port opens at once and /health says "indexing" meanwhile.
         runtime.start()
         yield
+        runtime.stop.set()
 
     # docs_url/redoc_url None: install_docs serves them from local assets (no CDN), see api/routers/docs.py.
     app = FastAPI(title="reportqa", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from qa.index.dense import DenseProgress
 from qa.index.manifest import ManifestMismatch
 from qa.records import Health, ServiceState
 from qa.service import QAService
@@ -24,6 +25,7 @@ class Runtime:
         self.service = service
         self.error: str | None = None
         self.thread: threading.Thread | None = None
+        self.stop = threading.Event()  # set at shutdown: the dense pass stops between shards
 
     def start(self) -> None:
         """Start loading in a daemon thread so the server answers /health ("indexing") meanwhile."""
@@ -49,6 +51,11 @@ class Runtime:
             log.info("ready in %.1f s: model %s, %s retrieval, %d documents, %d passages, index %s",
                      time.perf_counter() - started, health.model or "(none: lexical-only)", health.retrieval,
                      health.documents, health.chunks, health.index_version)
+            if service.encoder is not None and health.embedded < health.chunks:
+                # Lexical search already works; the dense pass resumes here and makes it hybrid shard by shard.
+                log.info("dense pass: %d of %d passages still need vectors", health.chunks - health.embedded, health.chunks)
+                service.embed_pending(progress=dense_logger(), stop=self.stop)
+                log.info("dense pass done: %s retrieval", service.health().retrieval)
         except ManifestMismatch as exc:
             self.error = str(exc)
             log.error("cannot serve: %s", exc)
@@ -75,8 +82,23 @@ def startup_summary(settings: Settings) -> str:
             f"questions in logs {'on' if settings.log_questions else 'off (length only)'}")
 
 
+def dense_logger(step: int = 5) -> Callable[[DenseProgress], None]:
+    """Log the dense pass every `step` percent: passages, rate and time left."""
+    last = -step
+
+    def update(p: DenseProgress) -> None:
+        nonlocal last
+        pct = 100 * p.done // p.total if p.total else 100
+        if pct >= last + step or p.done >= p.total:
+            last = pct
+            eta = f", about {p.eta_s / 60:.0f} min left" if p.eta_s else ""
+            log.info("dense pass: %d/%d passages embedded (%d%%, %.1f/s%s)", p.done, p.total, pct, p.rate, eta)
+
+    return update
+
+
 def progress_logger(step: int = 10) -> Callable[[int, int], None]:
-    """A progress callback that logs every `step` percent of passages embedded."""
+    """Log the lexical build every `step` percent of reports read, chunked and tokenized."""
     last = -step
 
     def update(done: int, total: int) -> None:
@@ -84,6 +106,6 @@ def progress_logger(step: int = 10) -> Callable[[int, int], None]:
         pct = 100 * done // total if total else 100
         if pct >= last + step or done >= total:
             last = pct
-            log.info("embedding passages: %d/%d (%d%%)", done, total, pct)
+            log.info("lexical index: %d/%d reports (%d%%)", done, total, pct)
 
     return update

@@ -113,7 +113,8 @@ class QAService:
         self._install(snap)
 
     def ensure_index(self, progress: Progress | None = None) -> None:
-        """Load the index, building it from the seeds first if there is none."""
+        """Load the index, building it (lexically) from the seeds first if there is none; `embed_pending` then
+        makes it hybrid."""
         self.state = ServiceState.INDEXING
         try:
             self.load()
@@ -122,7 +123,6 @@ class QAService:
             report = self.index_paths([self.settings.seeds_dir], progress=progress)
             for error in report.errors:
                 log.warning("skipped %s", error)
-            self.embed_pending()
 
     def _install(self, snap: Snapshot) -> None:
         aliases = catalog_aliases(self.settings.seeds_dir)
