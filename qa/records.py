@@ -7,6 +7,7 @@ once, here. `__pydantic_config__` only adds the Chinese examples shown on /docs;
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -23,8 +24,17 @@ class Document:
     source: str
     text: str
     sha256: str
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # the text encoding, or the format the text was extracted from ("pdf", "docx", "html")
     inferred: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # start offset in `text` of each page (paged formats: PDF); empty otherwise
+
+    def __post_init__(self) -> None:
+        # Rows loaded back from JSON carry lists; the record is a tuple either way.
+        object.__setattr__(self, "pages", tuple(self.pages))
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `text[offset]`, or None for an unpaged document."""
+        return bisect_right(self.pages, offset) if self.pages else None
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,12 @@ class DocumentInfo:
     inferred: tuple[str, ...]
     chars: int
     chunks: int
+    pages: int = 0  # 0 for unpaged formats
 
     @classmethod
     def of(cls, doc: Document, chunks: int) -> DocumentInfo:
         return cls(doc.doc_id, doc.title, doc.region, doc.year, doc.level, doc.kind, doc.source, doc.sha256,
-                   doc.encoding, doc.inferred, len(doc.text), chunks)
+                   doc.encoding, doc.inferred, len(doc.text), chunks, len(doc.pages))
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class Citation:
     section: str
     start: int
     end: int
+    page: int | None = None  # 1-based page of `start` (PDF); open the original at GET /documents/{doc_id}/file
+    page_end: int | None = None  # the last page, only when the passage crosses a page break
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,14 @@ class IndexReport:
     documents: int
     chunks: int
     index_version: str
-    errors: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()  # files of a supported format that could not be read ("failed"), with the reason
+    indexed: int = 0  # documents read and (re)chunked in this run
+    unchanged: int = 0  # documents identical to the previous index, whose passages were reused
+    skipped: tuple[str, ...] = ()  # files not of a supported format, with the reason
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,15 @@ class UploadResult:
     chunks: int
     title: str
     index_version: str
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A report's original file as indexed or uploaded, for viewers (e.g. a PDF opened at a cited page)."""
+
+    name: str
+    media_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from embeddings.encoder import Encoder, load_encoder
@@ -17,7 +19,8 @@ from qa.index.store import IndexMissing, load_snapshot, save_snapshot
 from qa.ingest.catalog import CatalogEntry, catalog_aliases, load_catalog
 from qa.ingest.chunking import chunker_fingerprint
 from qa.ingest.decode import DocumentError
-from qa.ingest.files import discover, read_document
+from qa.ingest.files import read_document, resolve_source, scan
+from qa.ingest.readers import media_type
 from qa.ingest.uploads import store_upload, upload_name
 from qa.lang.places import PlaceMatcher
 from qa.lang.tokens import tokenizer_fingerprint
@@ -31,6 +34,7 @@ from qa.records import (
     IndexReport,
     PassageContext,
     ServiceState,
+    SourceFile,
     Turn,
     UploadResult,
 )
@@ -116,22 +120,27 @@ class QAService:
         self, paths: Sequence[Path], rebuild: bool = False, add: bool = False, progress: Progress | None = None,
     ) -> IndexReport:
         """(Re)index the given files/folders; unreadable files are reported, the rest still index."""
-        docs, errors = self._read_all(paths)
+        found = scan(paths)
+        docs, errors = self._read_all(found.files)
         if not docs:
-            detail = f" ({'; '.join(errors)})" if errors else ""
-            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)) + detail)
+            detail = "; ".join([*errors, *found.skipped])
+            raise BadRequest("no readable reports found in " + ", ".join(map(str, paths)) + (f" ({detail})" if detail else ""))
         with self._write_lock:
             previous = None if rebuild else self._previous_for_reuse()
+            old = previous.documents if previous is not None else {}
+            unchanged = sum(1 for d in docs.values() if d.doc_id in old and old[d.doc_id].sha256 == d.sha256)
+            indexed = len(docs) - unchanged
             if add and previous is not None:
                 docs = {**previous.documents, **docs}
             snap = self._commit(list(docs.values()), previous, progress)
-        return IndexReport(len(snap.documents), len(snap.chunks), snap.manifest.index_version, tuple(errors))
+        return IndexReport(len(snap.documents), len(snap.chunks), snap.manifest.index_version, tuple(errors),
+                           indexed=indexed, unchanged=unchanged, skipped=found.skipped)
 
     def _read_all(self, paths: Sequence[Path]) -> tuple[dict[str, Document], list[str]]:
         docs: dict[str, Document] = {}
         errors: list[str] = []
         catalogs: dict[Path, dict[str, CatalogEntry]] = {}  # one catalog.toml read per folder, not per file
-        for path in discover(paths):
+        for path in paths:
             if path.parent not in catalogs:
                 catalogs[path.parent] = load_catalog(path.parent)
             try:
@@ -139,6 +148,8 @@ class QAService:
             except DocumentError as exc:
                 errors.append(str(exc))
                 continue
+            if doc.doc_id in docs:  # report.pdf next to report.docx: both are kept, told apart by format
+                doc = replace(doc, doc_id=f"{doc.doc_id}_{path.suffix.lstrip('.').lower()}")
             docs[doc.doc_id] = doc
         return docs, errors
 
@@ -187,6 +198,18 @@ class QAService:
         if doc is None:
             raise NotFound(f"unknown doc_id {doc_id!r}; GET /documents lists the ids")
         return doc
+
+    def source_file(self, doc_id: str) -> SourceFile:
+        """The original file a report was read from, as long as it is still the file that was indexed."""
+        doc = self.document(doc_id)
+        path = resolve_source(doc.source, self.settings.project_root)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotFound(f"the original file of {doc_id!r} is no longer at {doc.source}; re-index or re-upload it") from exc
+        if hashlib.sha256(data).hexdigest() != doc.sha256:
+            raise Conflict(f"{doc.source} has changed since it was indexed; re-index it so citations match the file")
+        return SourceFile(path.name, media_type(path.suffix, doc.encoding), data)
 
     def document_info(self, doc_id: str) -> DocumentInfo:
         return DocumentInfo.of(self.document(doc_id), len(self.snapshot.rows_by_doc.get(doc_id, [])))

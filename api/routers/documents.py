@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import ServiceDep, SettingsDep, TokenDep
 from api.routers.common import error_responses
 from qa.errors import TooLarge, Unsupported
-from qa.ingest.files import SUPPORTED_SUFFIXES
+from qa.ingest.readers import SUPPORTED_SUFFIXES, unsupported_reason
 from qa.records import DeleteResult, DocumentInfo, UploadResult
 
 router = APIRouter(tags=["documents"])
@@ -25,7 +26,7 @@ def read_upload(file: UploadFile, limit: int) -> tuple[str, bytes]:
     """Check the name and size of an uploaded report; read at most limit+1 bytes."""
     name = Path(file.filename or "").name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise Unsupported(f"{name or 'the upload'}: only .txt and .md reports are supported (PDF/Word: convert to text first)")
+        raise Unsupported(f"{name or 'the upload'}: {unsupported_reason(Path(name).suffix)}")
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(f"{name} is larger than the upload limit of {limit} bytes (REPORTQA_MAX_UPLOAD_BYTES)")
@@ -46,14 +47,26 @@ def get_document(service: ServiceDep, doc_id: DocId) -> DocumentInfo:
 
 @router.get("/documents/{doc_id}/text", response_class=PlainTextResponse, responses=READ_ERRORS)
 def get_document_text(service: ServiceDep, doc_id: DocId) -> PlainTextResponse:
-    """The report's raw decoded text; citation `start`/`end` are Python str offsets into it."""
+    """The report's text (decoded, or extracted from PDF/Word/HTML); citation `start`/`end` are str offsets into it."""
     return PlainTextResponse(service.document(doc_id).text, media_type="text/plain; charset=utf-8")
+
+
+@router.get("/documents/{doc_id}/file", response_class=Response, responses={
+    **READ_ERRORS, **error_responses(409),
+    200: {"description": "the original file", "content": {"application/pdf": {}, "text/plain": {}, "text/html": {}}},
+})
+def get_document_file(service: ServiceDep, doc_id: DocId) -> Response:
+    """The original file (PDF, Word, web page or text) as indexed or uploaded; open a PDF at a cited page
+    with `#page=N`. 409 if the file has changed since it was indexed (its citations would not match)."""
+    original = service.source_file(doc_id)
+    disposition = f"inline; filename*=UTF-8''{quote(original.name)}"
+    return Response(original.data, media_type=original.media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/documents", status_code=201, response_model=UploadResult, dependencies=[TokenDep], responses=WRITE_ERRORS)
 def upload_document(
     service: ServiceDep, settings: SettingsDep,
-    file: Annotated[UploadFile, File(description=".txt or .md report, UTF-8 or GBK")],
+    file: Annotated[UploadFile, File(description="a report: .txt/.md (UTF-8 or GBK), .pdf, .docx or .html")],
 ) -> UploadResult:
     """Add (or replace, by file name) one report; needs `Authorization: Bearer <REPORTQA_API_TOKEN>`."""
     return service.add_document(*read_upload(file, settings.max_upload_bytes))

@@ -12,7 +12,7 @@ from qa.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ix = sub.add_parser("index", help="index reports (default: seeds/)")
+    ix = sub.add_parser("index", help="index reports: .txt .md .pdf .docx .html (default: seeds/)")
     ix.add_argument("paths", nargs="*", type=Path)
     ix.add_argument("--rebuild", action="store_true", help="ignore cached chunks and vectors")
     ix.add_argument("--add", action="store_true", help="add to the current index instead of replacing its documents")
@@ -27,8 +27,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except QAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    for reason in report.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
     for error in report.errors:
-        print(f"skipped: {error}", file=sys.stderr)
-    print(f"indexed {report.documents} documents, {report.chunks} passages "
+        print(f"failed: {error}", file=sys.stderr)
+    print(f"indexed {report.indexed}, unchanged {report.unchanged}, skipped {len(report.skipped)}, "
+          f"failed {report.failed}: {report.documents} documents, {report.chunks} passages "
           f"({service.retrieval_mode}) into {settings.data_dir} [version {report.index_version}]")
     return 0

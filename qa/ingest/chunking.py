@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from qa.ingest import layout
 from qa.ingest.layout import Block, blocks
+from qa.ingest.readers import READERS_VERSION
 from qa.records import Chunk, Document
 
 # Bump when the packing logic changes in a way the parameters below do not show.
@@ -17,6 +18,7 @@ TARGET_CHARS = 300
 MAX_CHARS = 450
 MIN_CHARS = 80
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)]*")
+_MD_MARK = re.compile(r"^#{1,6}\s*")  # a markdown heading's `#`s are markup, not part of the section name
 _INLINE_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])[^。！？；]{2,40}?[。！？；]")
 
 
@@ -73,7 +75,7 @@ class _Sections:
     def push(self, level: int, text: str) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        self.stack.append((level, text[:60].rstrip("。；;")))
+        self.stack.append((level, _MD_MARK.sub("", text)[:60].rstrip("。；;")))
 
     @property
     def path(self) -> str:
@@ -118,7 +120,7 @@ def _pack(pieces: list[_Piece]) -> list[list[_Piece]]:
 def chunker_fingerprint() -> str:
     """A hash of what shapes the chunks: sizes, heading and sentence patterns, layout rules."""
     parts = [ALGORITHM_VERSION, str(TARGET_CHARS), str(MAX_CHARS), str(MIN_CHARS), _SENTENCE_END.pattern,
-             _INLINE_HEADING.pattern, *layout.rules()]
+             _INLINE_HEADING.pattern, _MD_MARK.pattern, READERS_VERSION, *layout.rules()]
     return "chunker-" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 

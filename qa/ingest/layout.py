@@ -27,7 +27,7 @@ _CHROME = re.compile(r"(https?://|www\.|浏览次数|^时间[：:].{0,40}来源[
 def rules() -> list[str]:
     """The patterns and constants that decide blocks and headings (part of the chunker fingerprint)."""
     patterns = [_CJK, _SPACE, _LEVEL1, _LEVEL2, _LEVEL3, _MD_HEADING, _BULLET, _LETTER_ITEM, _CHROME]
-    return [TERMINAL, _CLOSERS, _CONTINUES, *(p.pattern for p in patterns)]
+    return [TERMINAL, _CLOSERS, _CONTINUES, "table rows: tab-separated cells", *(p.pattern for p in patterns)]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class Line:
     end: int
     text: str
     boiler: bool
+
+    @property
+    def row(self) -> bool:
+        """A table row: readers write cells separated by tabs, one row per line."""
+        return "\t" in self.text
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ def _local_width(lines: list[Line], i: int) -> int:
 def _joins(lines: list[Line], i: int, source: str) -> bool:
     """Whether line i continues line i-1 (a soft wrap) rather than starting a new block."""
     prev, cur = lines[i - 1], lines[i]
-    if starts_item(cur.text):
+    if starts_item(cur.text) or prev.row or cur.row:
         return False
     if heading_level(prev.text) in (1, 2, 3) and starts_item(prev.text):
         return False
@@ -196,4 +201,5 @@ def _make_block(group: list[Line], barrier: bool) -> Block:
         text_parts.append(shown)
         offsets.extend(line.start + o for o in offs)
     text = "".join(text_parts)
-    return Block(text=text, offsets=tuple(offsets), heading_level=heading_level(text), after_barrier=barrier)
+    level = 0 if any(line.row for line in group) else heading_level(text)
+    return Block(text=text, offsets=tuple(offsets), heading_level=level, after_barrier=barrier)

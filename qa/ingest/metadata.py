@@ -13,9 +13,11 @@ _DELIVERY = re.compile(r"[（(]\s*((?:19|20)\d{2})年\d{1,2}月\d{1,2}日在([\u
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
-def infer_metadata(text: str, fallback_title: str, matcher: PlaceMatcher) -> CatalogEntry:
-    """Guess title, region, year, level and kind from a report's opening text."""
-    head = text[:3000]
+def infer_metadata(
+    text: str, fallback_title: str, matcher: PlaceMatcher, title_hint: str = "", date_hint: str = "",
+) -> CatalogEntry:
+    """Guess title, region, year, level and kind from a report's opening text (and a reader's title/date hints)."""
+    head = f"{title_hint}\n{text[:3000]}" if title_hint else text[:3000]
     title = region = ""
     year: int | None = None
     if m := _TITLE.search(head):
@@ -31,6 +33,8 @@ def infer_metadata(text: str, fallback_title: str, matcher: PlaceMatcher) -> Cat
     if year is None:
         years = Counter(int(y) for y in _YEAR.findall(head))
         year = years.most_common(1)[0][0] if years else None
+    if year is None and (m := re.match(r"(?:19|20)\d{2}", date_hint)):
+        year = int(m.group(0))  # a web page's publication date: reports are published the year they are delivered
     level = matcher.level(region) or _level_from_suffix(region)
     kind = "summary" if "图解" in head[:500] else "full"
     if not title:
