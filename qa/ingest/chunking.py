@@ -13,7 +13,7 @@ from qa.ingest.readers import READERS_VERSION
 from qa.records import Chunk, Document
 
 # Bump when the packing logic changes in a way the parameters below do not show.
-ALGORITHM_VERSION = "3"
+ALGORITHM_VERSION = "4"
 TARGET_CHARS = 300
 MAX_CHARS = 450
 MIN_CHARS = 80
@@ -82,11 +82,33 @@ class _Sections:
         return " > ".join(text for _, text in self.stack)
 
 
+def acting_headings(doc_blocks: list[Block]) -> list[bool]:
+    """Which heading-like blocks open a section.
+
+    A run of three or more heading-like lines with no text between them is a summary's slogans, labels or
+    list items. The first line names the run and the last heads the text that follows; a line in between
+    is a heading only where it nests the next one (一、 then （一）), otherwise it is an item of the list:
+    text of the passage, not a section that would pop its siblings and head text it has nothing to do with.
+    """
+    acting = [bool(b.heading_level) for b in doc_blocks]
+    i = 0
+    while i < len(doc_blocks):
+        j = i
+        while j < len(doc_blocks) and doc_blocks[j].heading_level:
+            j += 1
+        if j - i >= 3:
+            run = doc_blocks[i:j]
+            for k in range(1, len(run) - 1):
+                acting[i + k] = run[k].heading_level < run[k + 1].heading_level
+        i = max(j, i + 1)
+    return acting
+
+
 def _pieces(doc_blocks: list[Block]) -> list[_Piece]:
     sections = _Sections()
     pieces: list[_Piece] = []
-    for block in doc_blocks:
-        if block.heading_level:
+    for block, acting in zip(doc_blocks, acting_headings(doc_blocks), strict=True):
+        if acting:
             sections.push(block.heading_level, block.text)
             pieces.append(_Piece(block.text, block.offsets, sections.path, block.after_barrier, heading=True))
             continue
