@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 import docx
+import pypdfium2 as pdfium
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -18,6 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph
+
+from qa.ingest.chunking import squash
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -123,3 +126,23 @@ def make_docx(blocks: Sequence[Block], table: Sequence[Sequence[str]] = (), head
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """Each page's text as PDFium reads it (content order, no layout work), squashed: the page oracle."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return [squash(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def page_of(oracle: list[str], text: str, from_end: bool = False) -> int:
+    """The one page whose PDFium text holds the start (or the end) of `text`: the shortest unambiguous slice."""
+    flat = squash(text)
+    for size in range(8, len(flat) + 1):
+        piece = flat[-size:] if from_end else flat[:size]
+        pages = [n for n, page in enumerate(oracle, 1) if piece in page]
+        if len(pages) == 1:
+            return pages[0]
+    raise AssertionError(f"no single page holds {text[:30]!r}…")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from qa.ingest.layout import starts_item
 
 EDGE_BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
+MASKED_MAX = 24  # longest running header/footer that may differ from page to page by its numbers
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－~·•\s]*\d{1,4}[-—–－~·•\s]*|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
     r"|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-—–]?\s*[ivxlcIVXLC]{1,6}\s*[-—–]?)$"
@@ -79,23 +80,45 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
-def _edge(frag: Fragment, page: Page) -> bool:
-    return frag.middle < page.height * EDGE_BAND or frag.middle > page.height * (1 - EDGE_BAND)
+def _edge_fragments(page: Page) -> list[Fragment]:
+    """Fragments on the two outermost lines at the top and at the bottom of a page, inside the edge bands."""
+    lines: list[list[Fragment]] = []
+    for frag in sorted(page.fragments, key=lambda f: f.middle):
+        if lines and abs(lines[-1][0].middle - frag.middle) < 0.5 * min(frag.size, lines[-1][0].size):
+            lines[-1].append(frag)
+        else:
+            lines.append([frag])
+    top = [f for line in lines[:2] for f in line if f.middle < page.height * EDGE_BAND]
+    bottom = [f for line in lines[-2:] for f in line if f.middle > page.height * (1 - EDGE_BAND)]
+    return top + [f for f in bottom if f not in top]
 
 
 def drop_chrome(pages: list[Page]) -> list[Page]:
-    """Remove page numbers and lines that repeat near the same page edge on many pages."""
-    seen: Counter[str] = Counter()
-    for page in pages:
-        seen.update({page_chrome_key(f.text) for f in page.fragments if _edge(f, page)})
+    """Remove page numbers and running headers/footers: text repeating at the page edges on many pages.
+
+    A line repeats verbatim, or with only its numbers changed when it is short ("2023年政府工作报告 · 7");
+    a long body line that happens to open a page is never a running header.
+    """
+    edges = [_edge_fragments(page) for page in pages]
+    exact: Counter[str] = Counter()
+    masked: Counter[str] = Counter()
+    for frags in edges:
+        exact.update({re.sub(r"\s+", "", f.text) for f in frags})
+        masked.update({page_chrome_key(f.text) for f in frags})
     need = max(2, math.ceil(0.4 * len(pages)))
+
+    def chrome(frag: Fragment) -> bool:
+        if is_page_number(frag.text):
+            return True
+        if len(pages) < 2:
+            return False
+        key = page_chrome_key(frag.text)
+        return exact[re.sub(r"\s+", "", frag.text)] >= need or (len(key) <= MASKED_MAX and masked[key] >= need)
+
     kept = []
-    for page in pages:
-        body = tuple(
-            f for f in page.fragments
-            if not (_edge(f, page) and (is_page_number(f.text) or (len(pages) > 1 and seen[page_chrome_key(f.text)] >= need)))
-        )
-        kept.append(Page(page.width, page.height, body))
+    for page, frags in zip(pages, edges, strict=True):
+        drop = {id(f) for f in frags if chrome(f)}
+        kept.append(Page(page.width, page.height, tuple(f for f in page.fragments if id(f) not in drop)))
     return kept
 
 
