@@ -150,3 +150,21 @@ def test_html_title_and_date_come_from_page_metadata() -> None:
     extracted = read_html(page, "x.html")
     assert extracted.title == "2024年宁波市政府工作报告"  # <title> without the site name
     assert extracted.date == "2024-01-20"
+
+
+def test_markdown_headings_become_sections() -> None:
+    text = f"# 一、2023年工作回顾\n\n{REVIEW}\n\n## （一）坚持创新驱动发展\n\n{TECH}\n\n# 二、2024年主要任务\n\n{PLAN}\n"
+    doc = _document("ningbo_2024.md", text.encode())
+    sections = {c.section for c in chunk_document(doc) if TECH in c.text or PLAN in c.text}
+    assert sections == {"一、2023年工作回顾 > （一）坚持创新驱动发展", "二、2024年主要任务"}
+    _assert_citations(doc)
+
+
+def test_one_report_in_two_formats_keeps_both(tmp_path: Path, settings) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ningbo_2024.docx").write_bytes(make_docx(BLOCKS))
+    (folder / "ningbo_2024.md").write_text(f"# 2024年宁波市政府工作报告\n\n{PLAN}\n", encoding="utf-8")
+    service = QAService(settings, encoder=FakeEncoder())
+    service.index_paths([folder])
+    assert set(service.snapshot.documents) == {"ningbo_2024", "ningbo_2024_md"}

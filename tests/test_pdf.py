@@ -107,7 +107,10 @@ def test_citations_hold_and_name_their_pages(pdf_bytes: bytes, oracle: list[str]
             crossed += 1
             assert cite.page_end == page_of(oracle, chunk.text, from_end=True) > cite.page
     assert crossed >= 1
-    answer = service.ask("哪项工作全年完成投资289亿元", top_k=5)
+    reloaded = QAService(settings, encoder=FakeEncoder())
+    reloaded.load()  # page offsets survive the index on disk
+    assert reloaded.document("hz_2024").pages == doc.pages
+    answer = reloaded.ask("哪项工作全年完成投资289亿元", top_k=5)
     hit = next(p for p in answer.passages if paragraph(27) in p.text.replace("\n", ""))
     assert hit.citation.page == page_of(oracle, paragraph(27))
 

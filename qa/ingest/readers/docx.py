@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
@@ -32,7 +33,7 @@ def read_docx(data: bytes, name: str) -> Extracted:
     # A damaged package can fail anywhere in python-docx or lxml; every such failure means the same to the user.
     except Exception as exc:  # noqa: BLE001
         raise DocumentError(f"{name}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from exc
-    items = list(_items(document))
+    items = list(_items(document, _Styles(document)))
     styled = any(item.level for item in items)
     paragraphs: list[str] = []
     for item in items:
@@ -46,8 +47,7 @@ def read_docx(data: bytes, name: str) -> Extracted:
         raise DocumentError(f"{name}: the Word file has no text in its body")
     title = (document.core_properties.title or "").strip()
     if not re.search(r"[\u4e00-\u9fff]", title):
-        titles = _titles(document)
-        title = next((item.text for item in items if item.text in titles), "")
+        title = next((item.text for item in items if item.title), "")
     created = document.core_properties.created
     return Extracted(text=text, encoding="docx", title=title, date=created.date().isoformat() if created else "")
 
@@ -57,9 +57,25 @@ class _Item:
     text: str
     level: int  # heading level from the style or outline level; 0 for body text and table rows
     numbered: int | None = None  # Word list-numbering level (0-based) when the paragraph is numbered
+    title: bool = False  # in Word's "Title" style
 
 
-def _items(document: WordDocument) -> Iterator[_Item]:
+class _Styles:
+    """Paragraph styles by id, looked up once: python-docx's `paragraph.style` rescans the styles part each call."""
+
+    def __init__(self, document: WordDocument) -> None:
+        self.by_id = {s.style_id: s for s in document.styles if isinstance(s, ParagraphStyle)}
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.default = default if isinstance(default, ParagraphStyle) else None
+
+    def of(self, paragraph: Paragraph) -> ParagraphStyle | None:
+        ppr = paragraph._p.pPr
+        node = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style_id = node.get(qn("w:val")) if node is not None else None
+        return self.by_id.get(style_id, self.default) if style_id else self.default
+
+
+def _items(document: WordDocument, styles: _Styles) -> Iterator[_Item]:
     """Each paragraph and table row, in document order."""
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -68,7 +84,9 @@ def _items(document: WordDocument) -> Iterator[_Item]:
             continue
         text = _clean(block.text)
         if text:
-            yield _Item(text, _heading_level(block), _numbering_level(block))
+            style = styles.of(block)
+            is_title = style is not None and bool(_TITLE_STYLE.match(style.name or ""))
+            yield _Item(text, _heading_level(block, style), _numbering_level(block, style), is_title)
 
 
 def _clean(text: str) -> str:
@@ -90,15 +108,15 @@ def _table_rows(table: Table) -> Iterator[str]:
             yield "\t".join(cells)
 
 
-def _heading_level(paragraph: Paragraph) -> int:
+def _heading_level(paragraph: Paragraph, style: ParagraphStyle | None) -> int:
     """From the style name (Heading 1 / 标题 1) or an outline level set on the paragraph or its styles."""
-    style = paragraph.style
     outline = _outline_level(paragraph._p.pPr)
     while style is not None and outline is None:
         if m := _HEADING_STYLE.match(style.name or ""):
             return int(m.group(1))
-        outline = _outline_level(style.element.pPr) if isinstance(style, ParagraphStyle) else None
-        style = style.base_style if isinstance(style, ParagraphStyle) else None
+        outline = _outline_level(style.element.pPr)
+        base = style.base_style
+        style = base if isinstance(base, ParagraphStyle) else None
     return outline + 1 if outline is not None and outline < 6 else 0
 
 
@@ -110,17 +128,12 @@ def _outline_level(ppr: object) -> int | None:
     return int(value) if value is not None and value.isdigit() and int(value) < 9 else None
 
 
-def _numbering_level(paragraph: Paragraph) -> int | None:
+def _numbering_level(paragraph: Paragraph, style: ParagraphStyle | None) -> int | None:
     """The list level of a paragraph numbered directly or through its style; None when not numbered."""
-    style = paragraph.style
-    for ppr in (paragraph._p.pPr, style.element.pPr if isinstance(style, ParagraphStyle) else None):
+    for ppr in (paragraph._p.pPr, style.element.pPr if style is not None else None):
         numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
         if numpr is not None:
             ilvl = numpr.find(qn("w:ilvl"))
             value = ilvl.get(qn("w:val")) if ilvl is not None else None
             return int(value) if value is not None and value.isdigit() else 0
     return None
-
-
-def _titles(document: WordDocument) -> set[str]:
-    return {_clean(p.text) for p in document.paragraphs if p.style is not None and _TITLE_STYLE.match(p.style.name or "")}
