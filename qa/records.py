@@ -7,6 +7,7 @@ once, here. `__pydantic_config__` only adds the Chinese examples shown on /docs;
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -23,8 +24,17 @@ class Document:
     source: str
     text: str
     sha256: str
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # the text encoding, or the format the text was extracted from ("pdf", "docx", "html")
     inferred: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # start offset in `text` of each page (paged formats: PDF); empty otherwise
+
+    def __post_init__(self) -> None:
+        # Rows loaded back from JSON carry lists; the record is a tuple either way.
+        object.__setattr__(self, "pages", tuple(self.pages))
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `text[offset]`, or None for an unpaged document."""
+        return bisect_right(self.pages, offset) if self.pages else None
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,12 @@ class DocumentInfo:
     inferred: tuple[str, ...]
     chars: int
     chunks: int
+    pages: int = 0  # 0 for unpaged formats
 
     @classmethod
     def of(cls, doc: Document, chunks: int) -> DocumentInfo:
         return cls(doc.doc_id, doc.title, doc.region, doc.year, doc.level, doc.kind, doc.source, doc.sha256,
-                   doc.encoding, doc.inferred, len(doc.text), chunks)
+                   doc.encoding, doc.inferred, len(doc.text), chunks, len(doc.pages))
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,8 @@ class Citation:
     section: str
     start: int
     end: int
+    page: int | None = None  # 1-based page of `start` (PDF); open the original at GET /documents/{doc_id}/file
+    page_end: int | None = None  # the last page, only when the passage crosses a page break
 
 
 @dataclass(frozen=True)
@@ -205,11 +218,16 @@ class IndexReport:
     documents: int
     chunks: int
     index_version: str
-    errors: tuple[str, ...] = ()
-    added: int = 0  # new or changed reports written
-    unchanged: int = 0  # reports already indexed with the same content
+    errors: tuple[str, ...] = ()  # files of a supported format that could not be read ("failed"), with the reason
+    indexed: int = 0  # reports read and (re)chunked in this run
+    unchanged: int = 0  # reports identical to what was indexed, left as they are
+    skipped: tuple[str, ...] = ()  # files not of a supported format, with the reason
     removed: int = 0  # reports dropped (replace mode)
     embedded: int = 0  # passages embedded by this run's dense pass
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
 
 
 @dataclass(frozen=True)
@@ -224,6 +242,15 @@ class UploadResult:
     title: str
     index_version: str
     duplicate: bool = False  # the same bytes were already indexed under doc_id; nothing was added
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A report's original file as indexed or uploaded, for viewers (e.g. a PDF opened at a cited page)."""
+
+    name: str
+    media_type: str
+    data: bytes
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -22,7 +23,8 @@ from qa.index.vectors import VectorStore
 from qa.ingest.catalog import catalog_aliases
 from qa.ingest.chunking import chunker_fingerprint
 from qa.ingest.decode import DocumentError
-from qa.ingest.files import discover, read_document
+from qa.ingest.files import read_document, resolve_source, scan
+from qa.ingest.readers import media_type
 from qa.ingest.uploads import store_upload, upload_name
 from qa.lang.places import PlaceMatcher
 from qa.lang.query import parse_query
@@ -37,6 +39,7 @@ from qa.records import (
     IndexReport,
     PassageContext,
     ServiceState,
+    SourceFile,
     Timeline,
     Turn,
     UploadResult,
@@ -171,9 +174,11 @@ class QAService:
     def index_paths(self, paths: Sequence[Path], rebuild: bool = False, replace_all: bool = False,
                     progress: Progress | None = None) -> IndexReport:
         """Add (or, with `replace_all`, make the index exactly) the reports in these files/folders."""
-        files = discover(paths)
+        found = scan(paths)
+        files = list(found.files)
         if not files:
-            raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths)))
+            detail = f" ({'; '.join(found.skipped)})" if found.skipped else ""
+            raise BadRequest("no readable reports (.txt .md .pdf .docx .html) found in " + ", ".join(map(str, paths)) + detail)
         if not rebuild and self._snap is None:
             try:
                 self.load()  # reports already indexed stay, unchanged ones are not read again
@@ -188,14 +193,15 @@ class QAService:
                                      {d: doc.sha256 for d, doc in live.items()}, progress)
             change, tally = writer.write_documents(self.store, base, live, outcomes, replace_all)
             if not tally.written and not tally.unchanged:
-                raise BadRequest("no readable .txt/.md reports found in " + ", ".join(map(str, paths))
-                                 + f" ({'; '.join(tally.failed)})")
+                raise BadRequest("no readable reports (.txt .md .pdf .docx .html) found in "
+                                 + ", ".join(map(str, paths)) + f" ({'; '.join([*tally.failed, *found.skipped])})")
             snap = self._apply(change)
             merged = writer.merge_segments(self.store, snap)
             if merged is not None:
                 snap = self._apply(merged)
         return IndexReport(len(snap.documents), snap.alive_rows, snap.manifest.index_version, tuple(tally.failed),
-                           added=len(change.added), unchanged=len(change.unchanged), removed=len(change.removed))
+                           indexed=len(change.added), unchanged=len(change.unchanged), skipped=found.skipped,
+                           removed=len(change.removed))
 
     def add_document(self, filename: str, data: bytes) -> UploadResult:
         """Index one uploaded report as a small new segment; the same bytes again are a no-op."""
@@ -258,6 +264,19 @@ class QAService:
     def _info(self, doc: Document) -> DocumentInfo:
         a, b = self.snapshot.doc_rows.get(doc.doc_id, (0, 0))
         return DocumentInfo.of(doc, b - a)
+
+    def source_file(self, doc_id: str) -> SourceFile:
+        """The original file a report was read from, as long as it is still the file that was indexed."""
+        doc = self.document(doc_id)
+        path = resolve_source(doc.source, self.settings.project_root)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotFound(f"the original file of {doc_id!r} is no longer at {doc.source}; re-index or re-upload it") from exc
+        if hashlib.sha256(data).hexdigest() != doc.sha256:
+            raise Conflict(f"{doc.source} has changed since it was indexed; re-index it so citations match the file")
+        return SourceFile(path.name, media_type(path.suffix, doc.encoding), data)
+
 
     def document_info(self, doc_id: str) -> DocumentInfo:
         return self._info(self.document(doc_id))

@@ -80,6 +80,7 @@ def settings(tmp_path: Path) -> Settings:
 def fake_service(settings: Settings) -> QAService:
     service = QAService(settings, encoder=FakeEncoder())
     service.ensure_index()
+    service.embed_pending()
     return service
 
 
@@ -87,4 +88,5 @@ def fake_service(settings: Settings) -> QAService:
 def lexical_service(settings: Settings) -> QAService:
     service = QAService(settings, encoder=None, encoder_error="no model in this test")
     service.ensure_index()
+    service.embed_pending()
     return service

@@ -25,7 +25,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ANSWER_KEYS = {"question", "answer", "answerable", "retrieval", "passages", "took_ms", "confidence", "reason",
                "rewritten_question", "warnings"}
 PASSAGE_KEYS = {"rank", "score", "text", "chunk_id", "citation"}
-CITATION_KEYS = {"doc_id", "title", "source", "section", "start", "end"}
+CITATION_KEYS = {"doc_id", "title", "source", "section", "start", "end", "page", "page_end"}
 REPORT = SAMPLE_REPORT
 
 
@@ -53,6 +53,7 @@ def make_settings(root: Path, **overrides: object) -> Settings:
 def make_service(root: Path) -> QAService:
     service = QAService(make_settings(root), encoder=FakeEncoder())
     service.ensure_index()
+    service.embed_pending()
     return service
 
 
@@ -286,8 +287,10 @@ def test_same_upload_twice_is_idempotent(writable: TestClient) -> None:
 
 
 def test_upload_rejects_unsupported_and_binary_files(writable: TestClient) -> None:
+    sheet = writable.post("/documents", files={"file": ("report.xlsx", b"PK\x03\x04...")}, headers=AUTH)
+    assert_error(sheet, 415, "unsupported_media_type", ".txt", ".md", ".pdf", ".docx")
     pdf = writable.post("/documents", files={"file": ("report.pdf", b"%PDF-1.7\n...")}, headers=AUTH)
-    assert_error(pdf, 415, "unsupported_media_type", ".txt", ".md")
+    assert_error(pdf, 400, "bad_request", "report.pdf", "truncated")
     garbage = bytes(range(256)) * 40
     err = writable.post("/documents", files={"file": ("garbage.txt", garbage)}, headers=AUTH)
     assert_error(err, 400, "bad_request", "garbage.txt", "binary")

@@ -136,6 +136,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(model="fake", data_dir=root / "data", seeds_dir=SEEDS, project_root=REPO, api_token="secret")
     service = QAService(settings, encoder=FakeEncoder())
     service.ensure_index()
+    service.embed_pending()
     with TestClient(create_app(settings, service=service), raise_server_exceptions=False) as c:
         yield c
 

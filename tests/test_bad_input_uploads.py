@@ -26,6 +26,7 @@ def make_client(root: Path, **overrides: object) -> TestClient:
     settings = Settings(**values)
     service = QAService(settings, encoder=FakeEncoder())
     service.ensure_index()
+    service.embed_pending()
     return TestClient(create_app(settings, service=service), raise_server_exceptions=False)
 
 
@@ -55,7 +56,8 @@ REJECTED = [
     ("binary-bytes", "garbage.txt", bytes(range(1, 256)) * 40, 400, "bad_request", ("binary",)),
     ("pdf-renamed", "fake.txt", b"%PDF-1.4 binary", 400, "bad_request", ("PDF",)),
     ("docx-renamed", "fake.md", b"PK\x03\x04word/document.xml", 400, "bad_request", ("ZIP/DOCX",)),
-    ("pdf-suffix", "report.pdf", b"%PDF-1.7", 415, "unsupported_media_type", (".txt", ".md")),
+    ("pdf-damaged", "report.pdf", b"%PDF-1.7", 400, "bad_request", ("report.pdf", "truncated or damaged")),
+    ("exe-suffix", "report.exe", b"MZ\x90\x00", 415, "unsupported_media_type", (".txt", ".pdf", ".docx")),
     ("no-suffix", "report", SAMPLE_REPORT.encode(), 415, "unsupported_media_type", (".txt",)),
     ("dotdot-name", "..", SAMPLE_REPORT.encode(), 415, "unsupported_media_type", ()),
     ("dot-txt-name", ".txt", SAMPLE_REPORT.encode(), 415, "unsupported_media_type", ()),

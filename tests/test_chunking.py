@@ -75,3 +75,26 @@ def test_fingerprint_follows_the_chunking_parameters(monkeypatch) -> None:
         assert chunker_fingerprint() != original
     finally:
         chunker_fingerprint.cache_clear()
+
+
+def test_summary_slogans_are_list_items_and_the_targets_keep_their_heading() -> None:
+    chunks = chunk_document(_doc(SEEDS / "004_bfa3ef6ae9a59b07.txt"))
+    target = next(c for c in chunks if "地区生产总值增长6.5%" in c.text)
+    assert target.section == "2021年全区经济社会发展主要预期目标"  # a year-led heading line, not the last slogan
+    assert "坚持" not in target.text  # the five slogans no longer glue into the targets' passage
+    slogans = next(c for c in chunks if "坚持一图到底、久久为功" in c.text)
+    assert "坚持双片合璧、相映成辉" in slogans.text and "坚持" not in slogans.section
+    assert "坚持双片合璧、相映成辉\n坚持三高并举、统筹推进" in slogans.text  # two list items, not one wrapped line
+
+
+def test_summary_lines_wrapped_by_a_narrow_column_are_rejoined() -> None:
+    chunks = chunk_document(_doc(SEEDS / "002_41568aa1710098f8.txt"))
+    fund = next(c for c in chunks if "技术交易总额突破110亿元" in c.text)
+    assert fund.section == "2.持续建设成果转化首选地"  # not "… > 力争新增国高企300家、省科技型中小企业"
+    assert "力争新增国高企300家、省科技型中小企业500家" in fund.text.replace("\n", "").replace(" ", "")
+
+
+def test_nested_heading_runs_stay_headings() -> None:
+    text = "一、2023年工作回顾\n\n（一）坚持创新驱动\n\n1.科技创新\n\n全年新增高新技术企业500家，研发投入强度达到3.5%。\n"
+    chunks = chunk_document(replace(_doc(SEEDS / "001_9ecc862bbb333f7d.txt"), text=text))
+    assert chunks[-1].section == "一、2023年工作回顾 > （一）坚持创新驱动 > 1.科技创新"

@@ -48,13 +48,13 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 def test_index_path_adds_by_default_and_replace_replaces(env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(["index"], env, monkeypatch, capsys)[1].startswith("lexical index: 4 added, 0 unchanged, 0 removed")
+    assert run_cli(["index"], env, monkeypatch, capsys)[1].startswith("lexical index: indexed 4, unchanged 0")
     code, out, _ = run_cli(["index", env["EXTRA"]], env, monkeypatch, capsys)
-    assert code == 0 and "1 added" in out and "; 5 reports" in out, out  # the seeds are still there
+    assert code == 0 and "indexed 1," in out and ": 5 reports" in out, out  # the seeds are still there
     code, out, _ = run_cli(["index", env["EXTRA"], "--add"], env, monkeypatch, capsys)  # the old flag still works
-    assert code == 0 and "0 added, 1 unchanged" in out and "; 5 reports" in out, out
+    assert code == 0 and "indexed 0, unchanged 1" in out and ": 5 reports" in out, out
     code, out, _ = run_cli(["index", "--replace", env["EXTRA"]], env, monkeypatch, capsys)
-    assert code == 0 and "0 added, 1 unchanged, 4 removed" in out and "; 1 reports" in out, out
+    assert code == 0 and "indexed 0, unchanged 1" in out and "removed 4: 1 reports" in out, out
     code, out, _ = run_cli(["ask", "天目山竹笋", "--json", "--local"], env, monkeypatch, capsys)
     assert '"doc_id": "linan_2023"' in out and "001_9ecc862bbb333f7d" not in out
 
@@ -66,6 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(model="fake", data_dir=tmp_path_factory.mktemp("srv") / "data", seeds_dir=SEEDS, project_root=REPO)
     service = QAService(settings, encoder=FakeEncoder())
     service.ensure_index()
+    service.embed_pending()
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(settings, service=service), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -147,7 +148,7 @@ def test_index_prints_one_progress_bar_and_no_debug_lines(tmp_path: Path) -> Non
     assert out.returncode == 0, out.stderr
     assert "DEBUG" not in out.stderr and "bm25s" not in out.stderr, out.stderr
     assert len(re.findall(r"embedding passages:\s+0%", out.stderr)) == 1, out.stderr
-    assert "100%" in out.stderr and out.stdout.startswith("lexical index: 1 added")
+    assert "100%" in out.stderr and out.stdout.startswith("lexical index: indexed 1,")
 
 
 def test_library_debug_lines_are_dropped_even_if_a_library_resets_its_level(capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,6 +41,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=Schemathesi
 @pytest.fixture(scope="module", autouse=True)
 def indexed() -> Iterator[None]:
     SERVICE.ensure_index()
+    SERVICE.embed_pending()
     access = logging.getLogger("reportqa.access")
     level = access.level
     access.setLevel(logging.WARNING)  # a few hundred request lines would only bury a failure

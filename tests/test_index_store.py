@@ -76,10 +76,10 @@ def test_reindexing_reuses_segments_and_vectors(fake_service: QAService) -> None
     service.load()
     before = service.snapshot.manifest
     report = service.index_paths([fake_service.settings.seeds_dir])
-    assert (report.added, report.unchanged) == (0, 4) and encoder.encoded == 0
+    assert (report.indexed, report.unchanged) == (0, 4) and encoder.encoded == 0
     assert service.snapshot.manifest == before  # nothing changed, nothing committed
     rebuilt = service.index_paths([fake_service.settings.seeds_dir], rebuild=True)
-    assert rebuilt.added == 4 and service.snapshot.manifest.segments != before.segments
+    assert rebuilt.indexed == 4 and service.snapshot.manifest.segments != before.segments
     assert service.embed_pending() == 0 and encoder.encoded == 0  # vectors are found by content
     assert service.snapshot.embedded == service.snapshot.alive_rows
 
@@ -112,7 +112,7 @@ def test_unreadable_files_are_reported_and_others_still_index(settings, tmp_path
     (folder / "good.txt").write_text("2023年宁波市政府工作报告\n地区生产总值增长5.5%。\n", encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
     report = QAService(settings, encoder=FakeEncoder()).index_paths([folder])
-    assert report.documents == 1 and report.added == 1
+    assert report.documents == 1 and report.indexed == 1
     assert len(report.errors) == 1 and "bad.txt" in report.errors[0]
 
 

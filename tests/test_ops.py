@@ -33,6 +33,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
                         project_root=REPO, api_token=TOKEN)
     svc = QAService(settings, encoder=FakeEncoder())
     svc.ensure_index()
+    svc.embed_pending()
     return svc
 
 
@@ -118,7 +119,7 @@ def test_one_json_line_per_request_without_question_or_token(service: QAService,
     with client_with(service) as c:
         c.post("/ask", json={"question": "萧山机密问题是什么"})
         c.get("/ask", params={"q": "钱塘机密问题"})
-        c.post("/documents", files={"file": ("x.pdf", b"%PDF")}, headers=AUTH)
+        c.post("/documents", files={"file": ("x.exe", b"MZ")}, headers=AUTH)
         c.get("/no/such/page")
     lines = access_lines(caplog)
     assert [(x["method"], x["path"], x["route"], x["status"]) for x in lines] == [
@@ -227,6 +228,7 @@ def upload_client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(model="fake", data_dir=tmp_path / "data", seeds_dir=SEEDS, project_root=REPO, api_token=TOKEN)
     svc = QAService(settings, encoder=FakeEncoder())
     svc.ensure_index()
+    svc.embed_pending()
     with TestClient(create_app(settings, service=svc)) as c:
         yield c
 

@@ -19,6 +19,7 @@ def real_service(tmp_path_factory) -> QAService:
     service = QAService.create(settings)
     assert service.encoder is not None, service.encoder_error
     service.ensure_index()
+    service.embed_pending()
     return service
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Response, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import ServiceDep, SettingsDep, TokenDep
 from api.routers.common import error_responses, json_error_responses
 from api.routers.filters import query_filters
 from qa.errors import TooLarge, Unsupported
-from qa.ingest.files import SUPPORTED_SUFFIXES
+from qa.ingest.readers import SUPPORTED_SUFFIXES, unsupported_reason
 from qa.records import DeleteResult, DocumentInfo, Filters, UploadResult
 
 router = APIRouter(tags=["documents"])
@@ -28,7 +29,7 @@ def read_upload(file: UploadFile, limit: int) -> tuple[str, bytes]:
     """Check the name and size of an uploaded report; read at most limit+1 bytes."""
     name = Path((file.filename or "").replace("\\", "/")).name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise Unsupported(f"{name or 'the upload'}: only .txt and .md reports are supported (PDF/Word: convert to text first)")
+        raise Unsupported(f"{name or 'the upload'}: {unsupported_reason(Path(name).suffix)}")
     data = file.file.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(f"{name} is larger than the upload limit of {limit} bytes (REPORTQA_MAX_UPLOAD_BYTES)")
@@ -49,16 +50,28 @@ def get_document(service: ServiceDep, doc_id: DocId) -> DocumentInfo:
 
 @router.get("/documents/{doc_id}/text", response_class=PlainTextResponse, responses=json_error_responses(404, 429, 503))
 def get_document_text(service: ServiceDep, doc_id: DocId) -> PlainTextResponse:
-    """The report's raw decoded text (`text/plain`); citation `start`/`end` are Python str offsets into it.
-    Errors are JSON, like everywhere else."""
+    """The report's text (decoded, or extracted from PDF/Word/HTML; `text/plain`); citation `start`/`end` are
+    Python str offsets into it. Errors are JSON, like everywhere else."""
     return PlainTextResponse(service.document(doc_id).text, media_type="text/plain; charset=utf-8")
+
+
+@router.get("/documents/{doc_id}/file", response_class=Response, responses={
+    **READ_ERRORS, **error_responses(409),
+    200: {"description": "the original file", "content": {"application/pdf": {}, "text/plain": {}, "text/html": {}}},
+})
+def get_document_file(service: ServiceDep, doc_id: DocId) -> Response:
+    """The original file (PDF, Word, web page or text) as indexed or uploaded; open a PDF at a cited page
+    with `#page=N`. 409 if the file has changed since it was indexed (its citations would not match)."""
+    original = service.source_file(doc_id)
+    disposition = f"inline; filename*=UTF-8''{quote(original.name)}"
+    return Response(original.data, media_type=original.media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/documents", status_code=201, response_model=UploadResult, dependencies=[TokenDep], responses=UPLOAD_RESPONSES)
 def upload_document(
     service: ServiceDep, settings: SettingsDep, response: Response,
-    file: Annotated[UploadFile, File(description="The report: a file NAMED *.txt or *.md (anything else is a 415), "
-                                                 "UTF-8, GBK/GB18030 or UTF-16 text")],
+    file: Annotated[UploadFile, File(description="The report: a file named *.txt, *.md (UTF-8, GBK/GB18030 or UTF-16 text), "
+                                                 "*.pdf, *.docx or *.html; anything else is a 415")],
 ) -> UploadResult:
     """Add (or replace, by file name) one report; needs `Authorization: Bearer <REPORTQA_API_TOKEN>`.
 

@@ -45,7 +45,8 @@ def format_answer(result: Answer) -> str:
         lines.append("来源：" if result.answerable else "可能相关：")
     for p in result.passages:
         c = p.citation
-        lines.append(f"[{p.rank}] {c.title} · {c.section or '（无标题）'} · 字符 {c.start}–{c.end}  ({c.source})")
+        page = "" if c.page is None else f" · 第{c.page}页" if c.page_end is None else f" · 第{c.page}–{c.page_end}页"
+        lines.append(f"[{p.rank}] {c.title} · {c.section or '（无标题）'} · 字符 {c.start}–{c.end}{page}  ({c.source})")
         snippet = p.text.replace("\n", " ")
         lines.append(f"    {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
     lines.append(f"\n检索方式：{result.retrieval} · 用时 {result.took_ms:.0f} ms")

@@ -12,9 +12,9 @@ from qa.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ix = sub.add_parser("index", help="add reports to the index (default: seeds/)",
-                        description="Add .txt/.md reports (files or folders) to the index; reports already indexed are "
-                                    "kept. With --replace the index holds only PATHs afterwards.")
+    ix = sub.add_parser("index", help="add reports to the index: .txt .md .pdf .docx .html (default: seeds/)",
+                        description="Add reports (.txt .md .pdf .docx .html files or folders) to the index; reports "
+                                    "already indexed are kept. With --replace the index holds only PATHs afterwards.")
     ix.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     ix.add_argument("--rebuild", action="store_true",
                     help="rebuild the index from scratch (vectors are reused by content)")
@@ -39,10 +39,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except QAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    for reason in report.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
     for error in report.errors:
-        print(f"skipped: {error}", file=sys.stderr)
-    print(f"lexical index: {report.added} added, {report.unchanged} unchanged, {report.removed} removed, "
-          f"{len(report.errors)} skipped; {report.documents} reports, {report.chunks} passages "
+        print(f"failed: {error}", file=sys.stderr)
+    print(f"lexical index: indexed {report.indexed}, unchanged {report.unchanged}, skipped {len(report.skipped)}, "
+          f"failed {report.failed}, removed {report.removed}: {report.documents} reports, {report.chunks} passages "
           f"in {settings.data_dir} [{report.index_version}]")
     embedded = service.embed_pending(progress=dense_bar())
     health = service.health()

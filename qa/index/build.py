@@ -9,7 +9,7 @@ import hashlib
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.index.segment import PreparedDoc
@@ -58,6 +58,7 @@ class Context:
     matcher: PlaceMatcher
     catalogs: dict[Path, dict[str, CatalogEntry]]
     live: dict[str, str]  # doc_id -> sha256 of what is indexed now
+    ids: dict[Path, str]  # doc id per file: report.pdf next to report.docx become report and report_docx
 
 
 _CONTEXT: Context | None = None
@@ -75,7 +76,7 @@ def _work(path: Path) -> Outcome:
         data = path.read_bytes()
     except OSError as exc:
         return Failed(path, f"{path}: cannot read file ({exc.strerror})")
-    doc_id = make_doc_id(path)
+    doc_id = ctx.ids[path]
     catalog = ctx.catalogs.get(path.parent, {})
     if ctx.live.get(doc_id) == hashlib.sha256(data).hexdigest() and path.name not in catalog:
         return Unchanged(doc_id)
@@ -83,7 +84,20 @@ def _work(path: Path) -> Outcome:
         doc = read_document(path, ctx.project_root, ctx.matcher, catalog, data=data)
     except DocumentError as exc:
         return Failed(path, str(exc))
-    return prepare(doc)
+    return prepare(replace(doc, doc_id=doc_id) if doc.doc_id != doc_id else doc)
+
+
+def doc_ids(paths: Sequence[Path]) -> dict[Path, str]:
+    """One id per file; a second file with the same name in another format gets its format as a suffix."""
+    out: dict[Path, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        doc_id = make_doc_id(path)
+        if doc_id in taken:
+            doc_id = f"{doc_id}_{path.suffix.lstrip('.').lower()}"
+        taken.add(doc_id)
+        out[path] = doc_id
+    return out
 
 
 def workers() -> int:
@@ -94,7 +108,7 @@ def prepare_files(paths: Sequence[Path], project_root: Path, matcher: PlaceMatch
                   progress: Progress | None = None) -> Iterator[Outcome]:
     """Outcomes in input order; many files use one process per core."""
     catalogs = {folder: load_catalog(folder) for folder in {p.parent for p in paths}}
-    context = Context(project_root, matcher, catalogs, live)
+    context = Context(project_root, matcher, catalogs, live, doc_ids(paths))
     total = len(paths)
     if progress:
         progress(0, total)

@@ -9,14 +9,16 @@ from functools import lru_cache
 
 from qa.ingest import layout
 from qa.ingest.layout import Block, blocks
+from qa.ingest.readers import READERS_VERSION
 from qa.records import Chunk, Document
 
 # Bump when the packing logic changes in a way the parameters below do not show.
-ALGORITHM_VERSION = "3"
+ALGORITHM_VERSION = "4"
 TARGET_CHARS = 300
 MAX_CHARS = 450
 MIN_CHARS = 80
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)]*")
+_MD_MARK = re.compile(r"^#{1,6}\s*")  # a markdown heading's `#`s are markup, not part of the section name
 _INLINE_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])[^。！？；]{2,40}?[。！？；]")
 
 
@@ -73,18 +75,40 @@ class _Sections:
     def push(self, level: int, text: str) -> None:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
-        self.stack.append((level, text[:60].rstrip("。；;")))
+        self.stack.append((level, _MD_MARK.sub("", text)[:60].rstrip("。；;")))
 
     @property
     def path(self) -> str:
         return " > ".join(text for _, text in self.stack)
 
 
+def acting_headings(doc_blocks: list[Block]) -> list[bool]:
+    """Which heading-like blocks open a section.
+
+    A run of three or more heading-like lines with no text between them is a summary's slogans, labels or
+    list items. The first line names the run and the last heads the text that follows; a line in between
+    is a heading only where it nests the next one (一、 then （一）), otherwise it is an item of the list:
+    text of the passage, not a section that would pop its siblings and head text it has nothing to do with.
+    """
+    acting = [bool(b.heading_level) for b in doc_blocks]
+    i = 0
+    while i < len(doc_blocks):
+        j = i
+        while j < len(doc_blocks) and doc_blocks[j].heading_level:
+            j += 1
+        if j - i >= 3:
+            run = doc_blocks[i:j]
+            for k in range(1, len(run) - 1):
+                acting[i + k] = run[k].heading_level < run[k + 1].heading_level
+        i = max(j, i + 1)
+    return acting
+
+
 def _pieces(doc_blocks: list[Block]) -> list[_Piece]:
     sections = _Sections()
     pieces: list[_Piece] = []
-    for block in doc_blocks:
-        if block.heading_level:
+    for block, acting in zip(doc_blocks, acting_headings(doc_blocks), strict=True):
+        if acting:
             sections.push(block.heading_level, block.text)
             pieces.append(_Piece(block.text, block.offsets, sections.path, block.after_barrier, heading=True))
             continue
@@ -118,7 +142,7 @@ def _pack(pieces: list[_Piece]) -> list[list[_Piece]]:
 def chunker_fingerprint() -> str:
     """A hash of what shapes the chunks: sizes, heading and sentence patterns, layout rules."""
     parts = [ALGORITHM_VERSION, str(TARGET_CHARS), str(MAX_CHARS), str(MIN_CHARS), _SENTENCE_END.pattern,
-             _INLINE_HEADING.pattern, *layout.rules()]
+             _INLINE_HEADING.pattern, _MD_MARK.pattern, READERS_VERSION, *layout.rules()]
     return "chunker-" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
 

@@ -17,7 +17,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
         raise DocumentError(f"{name}: the file is empty")
     for magic, kind in _KNOWN_BINARY.items():
         if data.startswith(magic):
-            raise DocumentError(f"{name}: looks like a {kind} file; only .txt and .md are supported")
+            raise DocumentError(f"{name}: looks like a {kind} file, not text; give it its real extension (.pdf, .docx)")
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", data)]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 TERMINAL = "。！？；!?;："
+PLAIN_HEADING = 9  # the level of a short unnumbered heading line, below every numbered level
+WRAP_MIN_WIDTH = 14
 _CLOSERS = "”’」』）)】》\"'"
 _CONTINUES = "，、（(“《【"
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
@@ -21,13 +23,17 @@ _LEVEL3 = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)]|\d{1,2}\s+
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _BULLET = re.compile(r"^(?:[★■●◆▲•·▶►√]|[-–—*+]\s)")
 _LETTER_ITEM = re.compile(r"^[A-H]\s+(?=[\u4e00-\u9fff])")
+_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}年(?!\d)")  # "2021年全区经济社会发展主要预期目标" is a heading, "2.5%" is not
 _CHROME = re.compile(r"(https?://|www\.|浏览次数|^时间[：:].{0,40}来源[：:]|^第\s*\d+\s*页|^-?\s*\d{1,3}\s*-?$|^共\s*\d+\s*页)")
 
 
 def rules() -> list[str]:
     """The patterns and constants that decide blocks and headings (part of the chunker fingerprint)."""
-    patterns = [_CJK, _SPACE, _LEVEL1, _LEVEL2, _LEVEL3, _MD_HEADING, _BULLET, _LETTER_ITEM, _CHROME]
-    return [TERMINAL, _CLOSERS, _CONTINUES, *(p.pattern for p in patterns)]
+    patterns = [_CJK, _SPACE, _LEVEL1, _LEVEL2, _LEVEL3, _MD_HEADING, _BULLET, _LETTER_ITEM, _YEAR_LEAD, _CHROME]
+    return [TERMINAL, _CLOSERS, _CONTINUES, "table rows: tab-separated cells",
+            "list items: short lines opening with the same two characters", "width: ASCII counts half",
+            f"wrap: same column width, >= {WRAP_MIN_WIDTH}",
+            *(p.pattern for p in patterns)]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,11 @@ class Line:
     end: int
     text: str
     boiler: bool
+
+    @property
+    def row(self) -> bool:
+        """A table row: readers write cells separated by tabs, one row per line."""
+        return "\t" in self.text
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,7 @@ def heading_level(text: str) -> int:
         return 2
     if _LEVEL3.match(text):
         return 3
-    return 9 if len(text) <= 24 and not re.match(r"^[\d.%]", text) else 0
+    return PLAIN_HEADING if len(text) <= 24 and (_YEAR_LEAD.match(text) or not re.match(r"^[\d.%]", text)) else 0
 
 
 def starts_item(text: str) -> bool:
@@ -133,26 +144,43 @@ def _ends_terminal(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(tuple(TERMINAL))
 
 
-def _local_width(lines: list[Line], i: int) -> int:
+def width(text: str) -> float:
+    """Printed width in CJK characters: digits and Latin letters are about half as wide."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+def _parallel(a: str, b: str) -> bool:
+    """Two short lines opening alike ("坚持一图到底…" / "坚持双片合璧…") are items of a list, not one wrapped line."""
+    return len(a) <= 24 and len(b) <= 24 and a[:2] == b[:2] and bool(_CJK.match(a[0])) and bool(_CJK.match(a[1:2] or "a"))
+
+
+def _local_width(lines: list[Line], i: int) -> float:
     window = lines[max(0, i - 2): i + 3]
-    return max(len(line.text) for line in window)
+    return max(width(line.text) for line in window)
 
 
 def _joins(lines: list[Line], i: int, source: str) -> bool:
     """Whether line i continues line i-1 (a soft wrap) rather than starting a new block."""
     prev, cur = lines[i - 1], lines[i]
-    if starts_item(cur.text):
+    if starts_item(cur.text) or prev.row or cur.row:
         return False
     if heading_level(prev.text) in (1, 2, 3) and starts_item(prev.text):
         return False
     gap = source[prev.end: cur.start]
     blank = gap.count("\n") >= 2
-    full = len(prev.text) >= 0.85 * _local_width(lines, i)
+    if _parallel(prev.text, cur.text):
+        return False
+    full = width(prev.text) >= 0.85 * _local_width(lines, i)
     if not blank:
         return not (_ends_terminal(prev.text) and not full)
     if _ends_terminal(prev.text):
         return False
-    return full or prev.text.endswith(tuple(_CONTINUES))
+    # Across a blank line, a wrap shows as: a line as wide as the column, one ending mid-phrase ("，"),
+    # or a line as wide as the next (a first line is two characters narrower for its indent) in a column
+    # of at least WRAP_MIN_WIDTH characters. A short label over its figure ("财政总收入" / "567亿元") stays apart.
+    wcur = width(cur.text)
+    same_column = wcur >= WRAP_MIN_WIDTH and abs(width(prev.text) + 2 - min(wcur, _local_width(lines, i))) <= 2
+    return full or prev.text.endswith(tuple(_CONTINUES)) or same_column
 
 
 def blocks(source: str) -> list[Block]:
@@ -196,7 +224,8 @@ def _make_block(group: list[Line], barrier: bool) -> Block:
         text_parts.append(shown)
         offsets.extend(line.start + o for o in offs)
     text = "".join(text_parts)
-    return Block(text=text, offsets=tuple(offsets), heading_level=heading_level(text), after_barrier=barrier)
+    level = 0 if any(line.row for line in group) else heading_level(text)
+    return Block(text=text, offsets=tuple(offsets), heading_level=level, after_barrier=barrier)
 
 
 def render(source: str, spans: tuple[tuple[int, int], ...]) -> str:

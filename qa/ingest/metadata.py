@@ -161,10 +161,14 @@ def _units() -> _Counter:
     return _Counter()
 
 
-def infer_metadata(text: str, fallback_title: str, matcher: PlaceMatcher) -> CatalogEntry:
-    """Title, year, region, level and kind from the text; the file name (`fallback_title`) only as a last resort."""
+def infer_metadata(
+    text: str, fallback_title: str, matcher: PlaceMatcher, title_hint: str = "", date_hint: str = "",
+) -> CatalogEntry:
+    """Title, year, region, level and kind from the text (and a reader's title/date hints); the file name
+    (`fallback_title`) only as a last resort."""
     salutation = text.find("各位代表", 0, 1500)
     head = text[:salutation] if salutation >= 0 else text[:300]  # title, delivery line, speaker
+    head = f"{title_hint}\n{head}" if title_hint else head
     opening = text[:1500]
     evidence: list[str] = []
     national = bool(_NATIONAL.search(opening[:800]))
@@ -172,6 +176,8 @@ def infer_metadata(text: str, fallback_title: str, matcher: PlaceMatcher) -> Cat
     if not region:
         region, _ = infer_region(text, opening, national, evidence)
     year, _ = infer_year(text, head, national, evidence)
+    if year is None and (m := re.match(r"(?:19|20)\d{2}", date_hint)):
+        year = int(m.group(0))  # a web page's publication date: reports are published the year they are delivered
     if year is None and (m := re.match(r"((?:19|20)\d{2})", fallback_title)):
         year = int(m.group(1))
     level = "national" if region == NATIONAL else (matcher.level(region) or _units().level(region))

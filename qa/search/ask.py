@@ -36,7 +36,9 @@ class Response:
 def passage_at(snap: Snapshot, row: int, rank: int, score: float) -> Passage:
     chunk = snap.chunk(row)
     doc = snap.document_of(row)
-    cite = Citation(doc.doc_id, doc.title, doc.source, chunk.section, chunk.start, chunk.end)
+    page, last = doc.page_at(chunk.start), doc.page_at(chunk.end - 1)
+    cite = Citation(doc.doc_id, doc.title, doc.source, chunk.section, chunk.start, chunk.end, page,
+                    last if last != page else None)
     return Passage(rank=rank, score=round(score, 6), text=chunk.text, chunk_id=chunk.chunk_id, citation=cite)
 
 
