@@ -29,11 +29,14 @@ from qa.records import (
     Chunk,
     Citation,
     DocumentInfo,
+    Figure,
     Filters,
     Health,
     Passage,
     PassageContext,
     ServiceState,
+    Timeline,
+    TimelineEntry,
     Turn,
 )
 from qa.settings import Settings
@@ -398,3 +401,21 @@ def test_local_backend_passes_records_and_converts_errors():
 class _OpenFails(FakeBackend):
     def passage(self, chunk_id, context):
         raise ChatError(f"unknown chunk_id {chunk_id!r}", code="not_found", status=404)
+
+
+def test_timeline_command_shows_one_row_per_report_year():
+    class WithTimeline(FakeBackend):
+        def timeline(self, question, region, year_from, year_to):
+            self.asked_timeline = (question, region, year_from, year_to)
+            hz = _passage(1, "c-hz", "杭州市2021年政府工作报告", "一、过去一年", HZ_TEXT, 40)
+            return Timeline(question, region or "国务院", (2020, 2021, 2022),
+                            (TimelineEntry(2021, hz, "地区生产总值增长3.9%", (Figure("3.9%", 3.9, None, "%", ""),)),), 5.0)
+
+    backend = WithTimeline()
+    out, _ = chat(["/timeline 地区生产总值增长 地区=杭州市 从=2020 到=2022年", "/timeline"], backend=backend)
+    assert backend.asked_timeline == ("地区生产总值增长", "杭州市", 2020, 2022)
+    lines = out.splitlines()
+    assert "杭州市 · 地区生产总值增长" in lines[0]
+    assert any(line.startswith("2021") and "3.9%" in line for line in lines)
+    assert any(line.startswith("2020") and "（无数字）" in line and "（无相关段落）" in line for line in lines)
+    assert "用法：/timeline" in out

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from qa.errors import QAError
-from qa.records import Answer, DocumentInfo, Filters, Health, PassageContext, Turn
+from qa.records import Answer, DocumentInfo, Filters, Health, PassageContext, Timeline, Turn
 
 T = TypeVar("T")
 
@@ -34,6 +34,8 @@ class ChatBackend(Protocol):
 
     def passage(self, chunk_id: str, context: int) -> PassageContext: ...
 
+    def timeline(self, question: str, region: str | None, year_from: int | None, year_to: int | None) -> Timeline: ...
+
     def close(self) -> None: ...
 
 
@@ -48,6 +50,9 @@ class AskService(Protocol):
     def documents(self) -> list[DocumentInfo]: ...
 
     def passage(self, chunk_id: str, context: int = 0) -> PassageContext: ...
+
+    def timeline(self, question: str, region: str | None = None, year_from: int | None = None,
+                 year_to: int | None = None) -> Timeline: ...
 
 
 class LocalBackend:
@@ -73,6 +78,9 @@ class LocalBackend:
 
     def passage(self, chunk_id: str, context: int) -> PassageContext:
         return self._call(lambda: self.service.passage(chunk_id, context))
+
+    def timeline(self, question: str, region: str | None, year_from: int | None, year_to: int | None) -> Timeline:
+        return self._call(lambda: self.service.timeline(question, region, year_from, year_to))
 
     def close(self) -> None:
         return None

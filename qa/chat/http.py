@@ -19,6 +19,7 @@ from qa.records import (
     Filters,
     Health,
     PassageContext,
+    Timeline,
     Turn,
 )
 
@@ -94,6 +95,13 @@ class HTTPBackend:
 
     def documents(self) -> list[DocumentInfo]:
         return self._request(list[DocumentInfo], "GET", "/documents")
+
+    def timeline(self, question: str, region: str | None, year_from: int | None, year_to: int | None) -> Timeline:
+        params: dict[str, str | int] = {"q": question}
+        for key, value in (("region", region), ("from", year_from), ("to", year_to)):
+            if value is not None:
+                params[key] = value
+        return self._request(Timeline, "GET", "/timeline", params=params)
 
     def passage(self, chunk_id: str, context: int) -> PassageContext:
         return self._request(PassageContext, "GET", f"/passages/{quote(chunk_id, safe='')}", params={"context": context})

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from qa.chat.backends import ChatBackend, ChatError
 from qa.chat.render import Renderer, highlight, match_spans, query_terms, snippet
-from qa.chat.session import ChatSession, UsageError, parse_filter_args
+from qa.chat.session import ChatSession, UsageError, parse_filter_args, parse_timeline_args
 from qa.records import Answer, Filters
 
 MAX_HISTORY = 10  # turns sent to the backend (the server only needs the recent topic)
@@ -25,6 +25,7 @@ _COMMANDS = [
     ("/open N", "查看第 N 条来源的全文、前后段落与字符位置"),
     ("/filter 地区=萧山 年份=2024", "只在这些报告中检索（也可用 region= year= doc=/文档=；多个年份用逗号分隔）"),
     ("/filter", "查看当前筛选条件；/filter clear 清除"),
+    ("/timeline 指标 [地区=… 从=2015 到=2024]", "历年对比：每个报告年份一句带出处的原文和其中的数字"),
     ("/docs", "列出已索引的报告"),
     ("/history", "查看本次对话；/clear 清空对话（之后的问题不再当作追问）"),
     ("/help", "显示本帮助；/quit 或 /exit 退出（也可按 Ctrl-D）"),
@@ -55,7 +56,8 @@ class ChatLoop:
         self.echo = echo
         self.commands: dict[str, Callable[[str], None]] = {
             "help": self.cmd_help, "?": self.cmd_help, "sources": self.cmd_sources, "open": self.cmd_open,
-            "filter": self.cmd_filter, "docs": self.cmd_docs, "clear": self.cmd_clear, "history": self.cmd_history,
+            "filter": self.cmd_filter, "docs": self.cmd_docs, "timeline": self.cmd_timeline, "clear": self.cmd_clear,
+            "history": self.cmd_history,
         }
 
     def out(self, markup: str = "") -> None:
@@ -174,6 +176,23 @@ class ChatLoop:
             self.out("当前没有筛选条件。示例：/filter 地区=萧山 年份=2024")
         else:
             self.out(f"筛选条件：{escape(s.describe_filters())}（/filter clear 清除）")
+
+    def cmd_timeline(self, rest: str) -> None:
+        question, region, year_from, year_to = parse_timeline_args(rest)
+        if not question:
+            self.out("用法：/timeline 城镇新增就业目标 地区=国务院 从=2015 到=2024")
+            return
+        result = self.backend.timeline(question, region, year_from, year_to)
+        by_year = {e.year: e for e in result.entries}
+        self.out(f"[bold]{escape(result.region)} · {escape(result.question)}[/]")
+        rows = []
+        for year in result.years:
+            entry = by_year.get(year)
+            figures = "、".join(f.text for f in entry.figures) if entry and entry.figures else "（无数字）"
+            sentence = " ".join(entry.sentence.split())[:60] if entry else "（无相关段落）"
+            rows.append([str(year), figures, sentence])
+        self.write_raw(self.render.table(["年份", "数字", "原文"], rows))
+        self.out(f"[dim]共 {len(result.years)} 个报告年份；/open 不适用于历年视图，可用 /filter 年份=… 再提问查看原文[/]")
 
     def cmd_docs(self, _: str) -> None:
         docs = self.backend.documents()

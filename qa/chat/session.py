@@ -81,3 +81,24 @@ def parse_filter_args(text: str, current: Filters | None = None) -> Filters:
         years=tuple(years) if "years" in parsed else base.years,
         doc_ids=tuple(parsed["doc_ids"]) if "doc_ids" in parsed else base.doc_ids,
     )
+
+
+_TIMELINE_KEYS = {"地区": "region", "region": "region", "从": "from", "from": "from", "到": "to", "to": "to"}
+
+
+def parse_timeline_args(text: str) -> tuple[str, str | None, int | None, int | None]:
+    """`城镇新增就业目标 地区=国务院 从=2015 到=2024` -> (question, region, from, to)."""
+    words: list[str] = []
+    found: dict[str, str] = {}
+    for token in text.split():
+        key, sep, value = token.replace("＝", "=").partition("=")
+        if sep and key.lower() in _TIMELINE_KEYS and value:
+            found[_TIMELINE_KEYS[key.lower()]] = value.removesuffix("年")
+        else:
+            words.append(token)
+
+    def year(name: str) -> int | None:
+        value = found.get(name)
+        return int(value) if value and value.isdigit() else None
+
+    return " ".join(words), found.get("region"), year("from"), year("to")
