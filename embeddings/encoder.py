@@ -1,4 +1,4 @@
-"""Sentence-transformers encoder, imported lazily so CLI start-up stays instant."""
+"""The encoder interface, and the PyTorch fp32 encoder (sentence-transformers): the fallback and the floor."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Encoder(Protocol):
 
     name: str
     dim: int
+    backend: str
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -44,6 +45,7 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # any loader failure means "no dense retrieval", never a crash
             raise EncoderUnavailable(f"cannot load embedding model {model!r}: {type(exc).__name__}: {exc}") from exc
         self.name = model
+        self.backend = "torch" if not device or device == "cpu" else f"torch-{device}"
         dim = self._model.get_embedding_dimension()
         if not dim:
             raise EncoderUnavailable(f"embedding model {model!r} does not report its dimension")
@@ -71,13 +73,3 @@ class SentenceTransformerEncoder:
 
 def _is_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true", "TRUE")
-
-
-def load_encoder(model: str, device: str | None = None) -> tuple[Encoder | None, str | None]:
-    """Return (encoder, None) or (None, reason) when the model cannot be loaded."""
-    if not model or model.lower() in ("none", "off", "lexical"):
-        return None, "dense retrieval disabled by REPORTQA_MODEL"
-    try:
-        return SentenceTransformerEncoder(model, device), None
-    except EncoderUnavailable as exc:
-        return None, str(exc)

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from embeddings.encoder import Encoder, load_encoder
+from embeddings.backends import load_encoder
+from embeddings.encoder import Encoder
 from qa.errors import BadRequest, Conflict, NotFound, NotReady
 from qa.index import dense, writer
 from qa.index.build import Progress, prepare, prepare_files
@@ -21,7 +22,7 @@ from qa.index.snapshot import Snapshot
 from qa.index.store import IndexMissing, IndexStore, WriterBusy
 from qa.index.vectors import VectorStore
 from qa.ingest.catalog import catalog_aliases
-from qa.ingest.chunking import chunker_fingerprint
+from qa.ingest.chunking import chunk_document, chunker_fingerprint
 from qa.ingest.decode import DocumentError
 from qa.ingest.files import read_document, resolve_source, scan
 from qa.ingest.readers import media_type
@@ -67,6 +68,18 @@ QUESTION_PATTERN = f"[^{BLANK_CLASS}]"  # "at least one visible character"
 _BLANKS = re.compile(f"[{BLANK_CLASS}]+")
 
 
+def calibration_passages(folder: Path) -> list[str]:
+    """Report passages to calibrate an int8 encoder on: the chunks of the reports in `folder` (the seeds)."""
+    out: list[str] = []
+    for path in scan([folder]).files if folder.is_dir() else ():
+        try:
+            doc = read_document(path, folder, PlaceMatcher())
+        except DocumentError:
+            continue
+        out.extend(c.text for c in chunk_document(doc))
+    return out
+
+
 class QAService:
     """Reads never block: they use the snapshot in hand. Writes commit a new manifest under a lock and swap in
     the snapshot it describes; the dense pass fills vectors into the live snapshot as its shards land."""
@@ -87,7 +100,9 @@ class QAService:
     @classmethod
     def create(cls, settings: Settings, load_model: bool = True) -> QAService:
         """Load the encoder (or fall back to lexical-only, loudly) without touching the index."""
-        encoder, error = load_encoder(settings.model, settings.device) if load_model else (None, "model loading skipped")
+        encoder, error = load_encoder(settings.model, settings.device, settings.encoder, settings.model_cache,
+                                      lambda: calibration_passages(settings.seeds_dir)) if load_model \
+            else (None, "model loading skipped")
         if encoder is None:
             log.warning("embedding model unavailable: %s", error)
             log.warning(LEXICAL_HINT)

@@ -54,6 +54,10 @@ def _origins(raw: str) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
 
 
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 def project_root() -> Path:
     """The checkout that holds `qa/` when run from source, else the working directory."""
     here = Path(__file__).resolve().parent.parent
@@ -85,6 +89,8 @@ class Settings:
     rate_limit: RateLimit | None = None  # per client IP; None: unlimited
     log_questions: bool = False  # request log lines carry the question's length, and its text only if this is set
     server_url: str = ""  # where `reportqa ask` looks for a running server first (default http://127.0.0.1:8000)
+    encoder: str = "auto"  # auto | torch | openvino | openvino-int8 (see embeddings/backends.py)
+    model_cache: Path = field(default_factory=lambda: _cache_home() / "reportqa" / "models")  # exported models
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -103,6 +109,8 @@ class Settings:
             "rate_limit": parse_rate_limit(env.get("REPORTQA_RATE_LIMIT", "")),
             "log_questions": env.get("REPORTQA_LOG_QUESTIONS", "").strip().lower() in ("1", "true", "yes", "on"),
             "server_url": env.get("REPORTQA_URL", "").strip(),
+            "encoder": env.get("REPORTQA_ENCODER", base.encoder).strip().lower() or base.encoder,
+            "model_cache": Path(env["REPORTQA_MODEL_CACHE"]) if env.get("REPORTQA_MODEL_CACHE") else base.model_cache,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["model"] = resolve_model(str(values["model"]), base.project_root)
