@@ -15,7 +15,7 @@ from embeddings.backends import load_encoder
 from embeddings.encoder import Encoder
 from qa.errors import BadRequest, Conflict, NotFound, NotReady
 from qa.index import dense, writer
-from qa.index.build import Progress, prepare, prepare_files
+from qa.index.build import Progress, build_prepared, build_segments, prepare
 from qa.index.manifest import Manifest
 from qa.index.segment import Segment
 from qa.index.snapshot import Snapshot
@@ -204,9 +204,9 @@ class QAService:
                 self.store.wipe()
                 self._snap, base = None, self.shape().empty()
             live = self._snap.documents if self._snap is not None else {}
-            outcomes = prepare_files(files, self.settings.project_root, self.matcher,
-                                     {d: doc.sha256 for d, doc in live.items()}, progress)
-            change, tally = writer.write_documents(self.store, base, live, outcomes, replace_all)
+            built = build_segments(files, self.settings.project_root, self.matcher, dict(live), self.store.segments_dir,
+                                   progress)
+            change, tally = writer.write_documents(self.store, base, live, built, replace_all)
             if not tally.written and not tally.unchanged:
                 raise BadRequest("no readable reports (.txt .md .pdf .docx .html) found in "
                                  + ", ".join(map(str, paths)) + f" ({'; '.join([*tally.failed, *found.skipped])})")
@@ -233,7 +233,8 @@ class QAService:
                 a, b = current.doc_rows.get(same.doc_id, (0, 0))
                 return UploadResult(same.doc_id, b - a, same.title, current.manifest.index_version, duplicate=True)
             store_upload(uploads, name, data)
-            change, _ = writer.write_documents(self.store, base, self.snapshot.documents, [prepare(doc)])
+            built = build_prepared([prepare(doc)], self.store.segments_dir)
+            change, _ = writer.write_documents(self.store, base, self.snapshot.documents, [built])
             snap = self._apply(change)
             merged = writer.merge_segments(self.store, snap)
             if merged is not None:

@@ -22,8 +22,7 @@ from typing import IO
 
 from qa.index.manifest import MANIFEST_NAME, Manifest, SegmentRef, read_manifest, write_manifest
 from qa.index.postings import Postings
-from qa.index.segment import CorruptIndex, PreparedDoc, Segment, file_sha256, load_segment, merge_arrays, save
-from qa.index.segment import write_segment as write_new_segment
+from qa.index.segment import CorruptIndex, Segment, file_sha256, load_segment, merge_arrays, save
 from qa.index.snapshot import Snapshot
 
 
@@ -33,11 +32,6 @@ class IndexMissing(FileNotFoundError):
 
 class WriterBusy(RuntimeError):
     """Another process holds the writer lock."""
-
-
-def new_segment_name() -> str:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    return f"seg-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
 class IndexStore:
@@ -95,11 +89,6 @@ class IndexStore:
             self._lock_fh.close()
             self._lock_fh = None
 
-    def write_segment(self, prepared: Sequence[PreparedDoc]) -> tuple[Segment, SegmentRef]:
-        self.segments_dir.mkdir(parents=True, exist_ok=True)
-        seg = write_new_segment(self.segments_dir, new_segment_name(), prepared)
-        return seg, self.ref(seg)
-
     def ref(self, seg: Segment) -> SegmentRef:
         checksum = file_sha256(self.segments_dir / seg.name / "seg.json")
         return SegmentRef(seg.name, seg.rows, {d.doc_id: d.sha256 for d in seg.docs}, checksum)
@@ -110,7 +99,7 @@ class IndexStore:
         docs, arrays, sections, texts = merge_arrays((v.seg, v.alive) for v in views)
         postings = Postings.merge([(v.seg.postings, v.alive) for v in views])
         self.segments_dir.mkdir(parents=True, exist_ok=True)
-        seg = save(self.segments_dir, new_segment_name(), docs, arrays, sections, texts, postings)
+        seg = save(self.segments_dir, f"seg-{uuid.uuid4().hex[:16]}", docs, arrays, sections, texts, postings)
         return seg, self.ref(seg)
 
     def commit(self, manifest: Manifest) -> Manifest:

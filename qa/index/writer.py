@@ -6,12 +6,12 @@ tombstone. Small segments are merged once there are too many, so an upload never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from qa.index.build import Failed, Outcome, Unchanged, batches
+from qa.index.build import Built
 from qa.index.manifest import Manifest, SegmentRef
-from qa.index.segment import PreparedDoc, Segment
+from qa.index.segment import Segment, load_segment
 from qa.index.snapshot import Snapshot
 from qa.index.store import IndexStore
 from qa.records import Document
@@ -42,43 +42,29 @@ class Change:
     removed: tuple[str, ...] = ()
 
 
-def unchanged(doc: Document, current: Document | None) -> bool:
-    return current is not None and current.sha256 == doc.sha256 and current.title == doc.title and \
-        current.region == doc.region and current.year == doc.year and current.level == doc.level
-
-
 @dataclass
 class Tally:
-    """What came out of preparing the input files (filled while segments are written)."""
+    """What came of the input files, gathered while their segments are written."""
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
 
-def _fresh(outcomes: Iterable[Outcome], live: dict[str, Document], tally: Tally) -> Iterator[PreparedDoc]:
-    seen: set[str] = set()
-    for outcome in outcomes:
-        if isinstance(outcome, Failed):
-            tally.failed.append(outcome.message)
-        elif isinstance(outcome, Unchanged) or unchanged(outcome.doc, live.get(outcome.doc.doc_id)):
-            tally.unchanged.append(outcome.doc_id if isinstance(outcome, Unchanged) else outcome.doc.doc_id)
-        elif outcome.doc.doc_id not in seen:  # two files with one name: the first wins
-            seen.add(outcome.doc.doc_id)
-            tally.written.append(outcome.doc.doc_id)
-            yield outcome
-
-
-def write_documents(store: IndexStore, base: Manifest, live: dict[str, Document], outcomes: Iterable[Outcome],
+def write_documents(store: IndexStore, base: Manifest, live: dict[str, Document], built: Iterable[Built],
                     drop_others: bool = False) -> tuple[Change, Tally]:
-    """Add or replace the prepared reports (with `drop_others`, tombstone every other live report); commit once."""
+    """Take in the segments the workers wrote (with `drop_others`, tombstone every other live report); commit once."""
     tally = Tally()
     refs: list[SegmentRef] = []
     written: dict[str, Segment] = {}
-    for batch in batches(_fresh(outcomes, live, tally)):
-        seg, ref = store.write_segment(batch)
-        refs.append(ref)
-        written[seg.name] = seg
+    for item in built:
+        tally.written += item.written
+        tally.unchanged += item.unchanged
+        tally.failed += item.failed
+        if item.segment:
+            seg = load_segment(store.segments_dir / item.segment)
+            refs.append(store.ref(seg))
+            written[seg.name] = seg
     replaced = set(tally.written) & set(live)
     dropped = (set(live) - set(tally.written) - set(tally.unchanged)) if drop_others else set()
     if not refs and not dropped:
