@@ -14,8 +14,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 from pydantic.config import JsonDict
 
+from qa.lang.question import QUESTION_PATTERN
 from qa.records import MAX_HISTORY_TURNS, MAX_TURN_ANSWER_CHARS, MAX_TURN_QUESTION_CHARS, Filters, Turn
-from qa.service import MAX_CONTEXT, QUESTION_PATTERN
+from qa.search.lookup import MAX_CONTEXT
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_TOP_K = 50

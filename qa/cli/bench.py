@@ -1,159 +1,59 @@
-"""`reportqa bench`: latency of `QAService.ask` in-process and over HTTP, in one run."""
+"""`reportqa bench`: latency, encoder backends against the PyTorch floor, upload/delete at the index's scale,
+disk and memory, and the vector-search rule; writes BENCHMARKS.md (with one SVG plot) from the run."""
 
 from __future__ import annotations
 
 import argparse
-import functools
+import datetime as dt
 import json
-import os
-import platform
-import resource
-import socket
-import statistics
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
-
+from qa.cli import bench_encoders, bench_latency, bench_scale
 from qa.cli.common import load_service
 from qa.settings import Settings
 
-TOP_K = 5
-WARMUP = 3
-
-
-def _questions(path: Path) -> list[str]:
-    """Read the "question" of every non-empty JSONL line."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
-
-
-def _stats(name: str, latencies_ms: list[float], wall_s: float) -> dict:
-    """Summarise one run: count, p50, p95, mean (ms) and throughput (req/s)."""
-    ordered = sorted(latencies_ms)
-    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {"name": name, "n": len(ordered), "p50": statistics.median(ordered), "p95": p95,
-            "mean": statistics.fmean(ordered), "rps": len(ordered) / wall_s if wall_s > 0 else 0.0}
-
-
-def _timed(fn: Callable[[], object]) -> float:
-    """Run fn once and return its wall time in ms."""
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
-def bench_in_process(settings: Settings, work: list[str]) -> dict | None:
-    """Time `service.ask` for every question in `work`, after a short warm-up."""
-    service = load_service(settings)
-    if service is None:
-        return None
-    for q in work[:WARMUP]:
-        service.ask(q, top_k=TOP_K)
-    start = time.perf_counter()
-    latencies = [_timed(functools.partial(service.ask, q, top_k=TOP_K)) for q in work]
-    return _stats("in-process", latencies, time.perf_counter() - start)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float = 180.0) -> None:
-    """Poll GET /health until status is "ok"; raise if the server dies or times out."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early with status {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/health", timeout=5).json().get("status") == "ok":
-                return
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"server not healthy after {timeout_s:.0f} s")
-
-
-def bench_http(base: str, work: list[str], concurrency: int) -> dict:
-    """POST /ask for every question with `concurrency` threads, one keep-alive client per thread."""
-    local = threading.local()
-    clients: list[httpx.Client] = []
-
-    def ask(q: str) -> float:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(base_url=base, timeout=120)
-            clients.append(client)
-        start = time.perf_counter()
-        client.post("/ask", json={"question": q, "top_k": TOP_K}).raise_for_status()
-        return (time.perf_counter() - start) * 1000
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(ask, work[: max(WARMUP, concurrency)]))  # warm-up (also opens connections)
-        start = time.perf_counter()
-        latencies = list(pool.map(ask, work))
-        wall = time.perf_counter() - start
-    for client in clients:
-        client.close()
-    return _stats(f"HTTP c={concurrency}", latencies, wall)
-
-
-def _serve(settings: Settings) -> tuple[subprocess.Popen, str]:
-    """Start `python -m qa serve` on a free port and return it with its base URL."""
-    port = _free_port()
-    command = [sys.executable, "-m", "qa", "--model", settings.model, "--data-dir", str(settings.data_dir),
-               "serve", "--port", str(port)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _table(rows: list[dict]) -> str:
-    lines = ["| run | requests | p50 ms | p95 ms | mean ms | req/s |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['name']} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['mean']:.1f} | {r['rps']:.1f} |"
-              for r in rows]
-    return "\n".join(lines)
-
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    bn = sub.add_parser("bench", help="latency benchmarks (in-process and over HTTP)")
+    bn = sub.add_parser("bench", help="benchmarks; writes BENCHMARKS.md")
     bn.add_argument("--questions", type=Path, default=Path("eval/dev_qa.jsonl"))
-    bn.add_argument("--rounds", type=int, default=2)
+    bn.add_argument("--rounds", type=int, default=1)
     bn.add_argument("--concurrency", type=int, nargs="*", default=[1, 8])
+    bn.add_argument("--encoders", type=int, default=256, help="passages for the encoder comparison (0: skip)")
+    bn.add_argument("--upload", type=Path, help="a report to upload into (a copy of) the index and delete again")
+    bn.add_argument("--ann", type=int, default=0, help="synthetic vectors for the IVF-vs-exact check (e.g. 1000000)")
+    bn.add_argument("--out", type=Path, help="write the results here (as .json, for `reportqa bench-report`)")
     bn.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Entry point for `reportqa bench`: in-process, then HTTP at each concurrency; prints markdown."""
-    work = _questions(args.questions) * max(1, args.rounds)
-    inproc = bench_in_process(settings, work)
-    if inproc is None:
+    service = load_service(settings, build_if_missing=False)
+    if service is None:
         return 2
-    rows = [inproc]
-    proc, base = _serve(settings)
-    try:
-        _wait_healthy(base, proc)
-        rows += [bench_http(base, work, c) for c in args.concurrency]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    print(_table(rows))
-    c1 = next((r for r in rows if r["name"] == "HTTP c=1"), None)
-    if c1 is not None:
-        print(f"\nHTTP overhead at p50 (c=1) = {c1['p50']:.1f} − {inproc['p50']:.1f} = "
-              f"{c1['p50'] - inproc['p50']:.1f} ms")
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS (bench process) = {rss_mb:.0f} MB")
-    print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
-    print(f"model: {settings.model}")
+    health = service.health()
+    result: dict[str, object] = {
+        "date": dt.date.today().isoformat(), "machine": bench_latency.machine(), "model": settings.model,
+        "backend": service.encoder.backend if service.encoder else "none", "data_dir": str(settings.data_dir),
+        "reports": health.documents, "passages": health.chunks, "embedded": health.embedded,
+        "index": bench_scale.last_index(settings.data_dir), "disk_mb": bench_scale.disk_mb(settings.data_dir),
+    }
+    if args.encoders:
+        result["encoders"] = bench_encoders.compare(settings, service.snapshot, args.encoders)
+        print(json.dumps(result["encoders"], ensure_ascii=False, indent=1))
+    if args.upload:
+        result["upload"] = bench_scale.upload_and_delete(settings, args.upload, service)
+        print(json.dumps(result["upload"], indent=1))
+    del service  # the latency runs load their own; two copies of the index would distort the memory figures
+    latency = bench_latency.run_latency(settings, bench_latency.questions(args.questions) * max(1, args.rounds),
+                                        args.concurrency)
+    if latency is None:
+        return 2
+    result["latency"] = latency
+    print(bench_latency.table(latency["rows"]))
+    if args.ann:
+        result["ann"] = bench_scale.ann(args.ann)
+        print(json.dumps(result["ann"], indent=1))
+    if args.out:
+        args.out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"wrote {args.out.with_suffix('.json')}; `reportqa bench-report {args.out.with_suffix('.json')}` "
+              "turns one or more of these into BENCHMARKS.md")
     return 0

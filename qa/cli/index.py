@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
+import time
 from pathlib import Path
 
+from embeddings.backends import load_encoder
+from qa.cli.bench_encoders import sample_passages
 from qa.cli.common import dense_bar, load_service, open_service, print_json, progress_bar
 from qa.errors import QAError
+from qa.service import QAService
 from qa.settings import Settings
 
 
@@ -18,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ix.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     ix.add_argument("--rebuild", action="store_true",
                     help="rebuild the index from scratch (vectors are reused by content)")
+    ix.add_argument("--measure-floor", action="store_true",
+                    help="before the dense pass, time PyTorch fp32 on 256 of its passages (the floor speeds are compared to)")
     mode = ix.add_mutually_exclusive_group()
     mode.add_argument("--replace", action="store_true", help="drop every report that is not under PATH")
     # Adding is the default since 0.2; the flag stays so old scripts keep working.
@@ -33,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, settings: Settings) -> int:
     service = open_service(settings)
     paths = args.paths or [settings.seeds_dir]
+    started = time.perf_counter()
     try:
         report = service.index_paths(paths, rebuild=args.rebuild, replace_all=args.replace,
                                      progress=progress_bar("reading, chunking, tokenizing", "report"))
@@ -46,11 +55,37 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"lexical index: indexed {report.indexed}, unchanged {report.unchanged}, skipped {len(report.skipped)}, "
           f"failed {report.failed}, removed {report.removed}: {report.documents} reports, {report.chunks} passages "
           f"in {settings.data_dir} [{report.index_version}]")
+    lexical_s = time.perf_counter() - started
+    floor = measure_floor(settings, service) if args.measure_floor else None
+    started_dense = time.perf_counter()
     embedded = service.embed_pending(progress=dense_bar())
+    dense_s = time.perf_counter() - started_dense
     health = service.health()
-    print(f"dense pass: {embedded} passages embedded; {health.embedded}/{health.chunks} passages have vectors "
-          f"({health.retrieval})")
+    backend = service.encoder.backend if service.encoder else "none"
+    print(f"dense pass: {embedded} passages embedded with {backend} in {dense_s:.0f} s; {health.embedded}/"
+          f"{health.chunks} passages have vectors ({health.retrieval})")
+    print(f"took {lexical_s:.0f} s lexical + {dense_s:.0f} s dense")
+    # Kept for `reportqa bench`, which reports the phases of the last full run.
+    (settings.data_dir / "index-timings.json").write_text(json.dumps({
+        "lexical_s": round(lexical_s, 1), "dense_s": round(dense_s, 1), "indexed": report.indexed,
+        "passages": health.chunks, "embedded": embedded, "backend": backend, "floor_passages_per_s": floor,
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}, indent=1), encoding="utf-8")
     return 0
+
+
+def measure_floor(settings: Settings, service: QAService) -> float | None:
+    """PyTorch fp32 passages/s on 256 passages of this index, timed in this run."""
+    encoder, error = load_encoder(settings.model, "cpu", "torch")
+    if encoder is None:
+        print(f"floor not measured: {error}", file=sys.stderr)
+        return None
+    passages = sample_passages(service.snapshot, 256)
+    encoder.encode_passages(passages[:32])
+    started = time.perf_counter()
+    encoder.encode_passages(passages, batch_size=32)
+    rate = len(passages) / (time.perf_counter() - started)
+    print(f"PyTorch fp32 floor: {rate:.1f} passages/s on {len(passages)} passages of this index")
+    return round(rate, 2)
 
 
 def status(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,32 @@
+"""What counts as a question: blanks collapsed, at least one visible character, not too long."""
+
+from __future__ import annotations
+
+import re
+
+from qa.errors import BadRequest
+
+# Controls, spaces and invisible format characters (zero-width, BOM, bidi marks) carry no meaning in a
+# question: runs of them become one space. The same class is the API schema's `pattern` for questions,
+# written with escapes every regex dialect reads (ECMA for JSON Schema, Python, Rust for pydantic).
+BLANK_CLASS = r"\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+QUESTION_PATTERN = f"[^{BLANK_CLASS}]"  # "at least one visible character"
+_BLANKS = re.compile(f"[{BLANK_CLASS}]+")
+EXAMPLE = "杭州2020年经济增速是多少？"
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """The question with blanks collapsed; BadRequest if it is not text, empty or too long."""
+    if not isinstance(question, str):
+        raise BadRequest("question must be a string")
+    if len(question) > max_chars:  # counted before clean-up, as the schema counts
+        raise BadRequest(f"question is {len(question)} characters; the limit is {max_chars}")
+    if not question.isascii():
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest("question contains invalid Unicode (a lone surrogate \\uD800-\\uDFFF)") from None
+    question = _BLANKS.sub(" ", question).strip(" ")
+    if not question:
+        raise BadRequest(f"question is empty; ask something like “{EXAMPLE}”")
+    return question
