@@ -27,6 +27,7 @@ STATUS_BY_CODE = {
     "not_ready": 503,
     "conflict": 409,
     "no_match": 404,
+    "insufficient_storage": 507,
     "rate_limited": 429,
 }
 CODE_BY_STATUS = {

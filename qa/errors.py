@@ -39,3 +39,9 @@ class NoMatch(QAError):
     """Filters that select no indexed report: answered as 404, naming what is indexed."""
 
     code = "no_match"
+
+
+class InsufficientStorage(QAError):
+    """The disk filled up during a write; the previous index is still the one served."""
+
+    code = "insufficient_storage"

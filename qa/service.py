@@ -119,8 +119,9 @@ class QAService:
             except IndexMissing:
                 pass
         with self.index.writing(rebuild) as base:
-            built = build_segments(list(found.files), self.settings.project_root, self.matcher,
-                                   self.index.live_documents(), self.index.store.segments_dir, progress)
+            lock = self.index.store.lock_fd
+            built = build_segments(list(found.files), self.settings.project_root, self.matcher, self.index.live_documents(),
+                                   self.index.store.segments_dir, progress, (lock,) if lock is not None else ())
             change, tally = self.index.take(base, built, replace_all)
         if not tally.written and not tally.unchanged:
             raise BadRequest(NO_REPORTS + ", ".join(map(str, paths)) + f" ({'; '.join([*tally.failed, *found.skipped])})")

@@ -169,15 +169,19 @@ def test_a_corrupted_segment_file_is_detected(fake_service: QAService) -> None:
     seg = fake_service.settings.data_dir / "segments" / fake_service.snapshot.manifest.segments[0].name
     target = seg / "post_rows.npy"
     target.write_bytes(target.read_bytes()[:-7])
-    with pytest.raises(CorruptIndex, match="post_rows.npy does not match its checksum"):
+    with pytest.raises(CorruptIndex, match="post_rows.npy does not match its checksum.*reportqa index --rebuild"):
         QAService(fake_service.settings, encoder=FakeEncoder()).load()
 
 
-def test_a_truncated_vector_shard_is_detected(fake_service: QAService) -> None:
+def test_a_truncated_vector_shard_is_never_used_and_is_embedded_again(fake_service: QAService) -> None:
     shard = next((fake_service.settings.data_dir / "vectors").rglob("shard-*.npz"))
     shard.write_bytes(shard.read_bytes()[:100])
-    with pytest.raises(CorruptIndex, match="does not match its checksum"):
-        QAService(fake_service.settings, encoder=FakeEncoder()).load()
+    encoder = FakeEncoder()
+    service = QAService(fake_service.settings, encoder=encoder)
+    service.load()
+    assert service.snapshot.embedded == 0 and service.retrieval_mode() == "partial"
+    assert shard.with_name(shard.name + ".corrupt").exists() and not shard.exists()
+    assert service.embed_pending() == service.snapshot.alive_rows == encoder.encoded
 
 
 class FailingEncoder(FakeEncoder):

@@ -7,9 +7,12 @@ the same) is not chunked again ("unchanged").
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import multiprocessing as mp
 import os
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +30,7 @@ from qa.lang.tokens import tokenize
 from qa.records import Chunk, Document
 
 Progress = Callable[[int, int], None]  # (done, total)
+PR_SET_PDEATHSIG = 1
 BATCH_BYTES = 6_000_000  # source bytes per segment (~9k passages): small enough that no core idles at the end
 PARALLEL_MIN_FILES = 40  # below this, starting workers costs more than it saves
 
@@ -67,6 +71,7 @@ class Context:
     ids: dict[Path, str]  # doc id per file: report.pdf next to report.docx become report and report_docx
     segments: Path  # where segments are written
     done: Synchronized[int] | None = None  # files finished, shared with the progress thread
+    inherited: tuple[int, ...] = ()  # descriptors a worker must not keep (the writer lock)
 
 
 _CONTEXT: Context | None = None
@@ -75,6 +80,21 @@ _CONTEXT: Context | None = None
 def _init(context: Context) -> None:
     global _CONTEXT
     _CONTEXT = context
+    for fd in context.inherited:
+        # A forked worker shares the parent's writer-lock description; if the parent is killed, the lock must go
+        # with it, not live on in orphaned workers.
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies (a kill -9 of `reportqa index` stops everything)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers then exit when the pool's queue closes
 
 
 def _read(path: Path, ctx: Context) -> PreparedDoc | str | None:
@@ -165,18 +185,19 @@ def workers() -> int:
 
 
 def build_segments(paths: Sequence[Path], project_root: Path, matcher: PlaceMatcher, live: dict[str, Document],
-                   segments: Path, progress: Progress | None = None) -> Iterator[Built]:
+                   segments: Path, progress: Progress | None = None, inherited: tuple[int, ...] = ()) -> Iterator[Built]:
     """Write segments for the files (a batch per worker at a time); yields each batch's result as it finishes."""
     segments.mkdir(parents=True, exist_ok=True)
     catalogs = {folder: load_catalog(folder) for folder in {p.parent for p in paths}}
     parallel = workers() > 1 and len(paths) >= PARALLEL_MIN_FILES
     done = mp.get_context("fork").Value("l", 0) if parallel else None
-    context = Context(project_root, matcher, catalogs, live, doc_ids(paths), segments, done)
+    context = Context(project_root, matcher, catalogs, live, doc_ids(paths), segments, done, inherited)
     total = len(paths)
     if progress:
         progress(0, total)
     if not parallel:
-        _init(context)
+        global _CONTEXT
+        _CONTEXT = context
         finished = 0
         for batch in partition(paths):
             yield _build(batch)

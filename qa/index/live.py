@@ -7,17 +7,18 @@ shard by shard.
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from embeddings.encoder import Encoder
-from qa.errors import Conflict, NotReady
+from qa.errors import Conflict, InsufficientStorage, NotReady
 from qa.index import dense, writer
 from qa.index.build import Built
 from qa.index.manifest import Manifest
-from qa.index.segment import Segment
+from qa.index.segment import CorruptIndex, Segment
 from qa.index.snapshot import Snapshot
 from qa.index.store import IndexMissing, IndexStore, WriterBusy
 from qa.index.vectors import VectorStore
@@ -64,7 +65,11 @@ class LiveIndex:
         manifest = self.store.manifest()
         shape = self.shape()
         manifest.check(shape.model, shape.chunker, shape.tokenizer)
-        snap = self.store.snapshot(manifest, self.dim)
+        try:
+            snap = self.store.snapshot(manifest, self.dim)
+        except CorruptIndex as exc:
+            raise CorruptIndex(f"{exc}. The index in {self.store.root} is damaged and is not used: run "
+                               "`reportqa index --rebuild` (vectors are reused by content, uploads are kept)") from exc
         if self.vectors is not None:
             snap.install_vectors(self.vectors.load())
         self._install(snap)
@@ -86,6 +91,12 @@ class LiveIndex:
                     self.store.wipe()
                     self._snap = None
                 yield self._base()
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    # Nothing was committed: the manifest is written last, so the previous index still serves.
+                    raise InsufficientStorage(f"the disk holding {self.store.root} is full ({exc}); the previous index "
+                                              "is still served; free some space and try again") from exc
+                raise
             finally:
                 self.store.unlock()
 

@@ -83,6 +83,10 @@ class IndexStore:
             raise WriterBusy(f"another reportqa process is writing the index in {self.root}; try again when it is done") from exc
         self._lock_fh = fh
 
+    @property
+    def lock_fd(self) -> int | None:
+        return self._lock_fh.fileno() if self._lock_fh is not None else None
+
     def unlock(self) -> None:
         if self._lock_fh is not None:
             fcntl.flock(self._lock_fh.fileno(), fcntl.LOCK_UN)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ import numpy as np
 
 from qa.index.manifest import write_json_atomic
 from qa.index.segment import CorruptIndex, file_sha256, fsync_dir
+
+log = logging.getLogger("reportqa")
 
 
 def model_key(model: str, dim: int) -> str:
@@ -41,12 +44,20 @@ class VectorStore:
         self.dim = dim
 
     def load(self, verify: bool = True) -> dict[str, np.ndarray]:
-        """chunk id -> vector for every complete shard; a shard that fails its checksum is an error."""
+        """chunk id -> vector for every complete shard. A shard that fails its checksum is never used: it is
+        moved aside (`*.corrupt`) and logged, and the dense pass embeds its passages again."""
         out: dict[str, np.ndarray] = {}
         if not self.folder.is_dir():
             return out
         for record in sorted(self.folder.glob("*.json")):
-            shard = self._read(record, verify)
+            try:
+                shard = self._read(record, verify)
+            except CorruptIndex as exc:
+                log.error("%s; moved aside, its passages will be embedded again", exc)
+                for path in (record, record.with_suffix(".npz")):
+                    if path.exists():
+                        path.rename(path.with_name(path.name + ".corrupt"))
+                continue
             for cid, vec in zip(shard.ids.tolist(), shard.vectors, strict=True):
                 out[cid.decode("ascii")] = vec
         return out
