@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from qa.cli import bench_encoders, bench_latency, bench_scale
+from qa.cli import bench_encoders, bench_latency, bench_load, bench_scale
 from qa.cli.common import load_service
 from qa.settings import Settings
 
@@ -21,6 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     bn.add_argument("--encoders", type=int, default=256, help="passages for the encoder comparison (0: skip)")
     bn.add_argument("--upload", type=Path, help="a report to upload into (a copy of) the index and delete again")
     bn.add_argument("--ann", type=int, default=0, help="synthetic vectors for the IVF-vs-exact check (e.g. 1000000)")
+    bn.add_argument("--load", type=int, default=0, help="POST /ask this many times at once (with uploads/deletes "
+                    "meanwhile when REPORTQA_API_TOKEN is set)")
+    bn.add_argument("--load-concurrency", type=int, default=32)
     bn.add_argument("--out", type=Path, help="write the results here (as .json, for `reportqa bench-report`)")
     bn.set_defaults(run=run)
 
@@ -49,6 +52,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     result["latency"] = latency
     print(bench_latency.table(latency["rows"]))
+    if args.load:
+        proc, base = bench_latency.serve(settings)
+        try:
+            bench_latency.wait_healthy(base, proc, timeout_s=600)
+            load = bench_load.run_load(base, bench_latency.questions(args.questions), args.load, args.load_concurrency,
+                                       proc.pid, settings.api_token)
+        finally:
+            bench_latency.stop(proc)
+        result["load"] = load.summary() | {"concurrency": args.load_concurrency, "examples": load.errors[:5]}
+        print(json.dumps(result["load"], ensure_ascii=False, indent=1))
     if args.ann:
         result["ann"] = bench_scale.ann(args.ann)
         print(json.dumps(result["ann"], indent=1))

@@ -66,7 +66,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float = 180.0) -> None:
+def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float = 180.0) -> None:
     """Poll GET /health until status is "ok"; raise if the server dies or times out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -106,7 +106,16 @@ def bench_http(base: str, work: list[str], concurrency: int) -> dict:
     return _stats(f"HTTP c={concurrency}", latencies, wall)
 
 
-def _serve(settings: Settings) -> tuple[subprocess.Popen, str]:
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def serve(settings: Settings) -> tuple[subprocess.Popen, str]:
     """Start `python -m qa serve` on a free port and return it with its base URL."""
     port = _free_port()
     command = [sys.executable, "-m", "qa", "--model", settings.model, "--data-dir", str(settings.data_dir),
@@ -130,18 +139,13 @@ def run_latency(settings: Settings, questions: list[str], concurrency: list[int]
     if inproc is None:
         return None
     rows = [inproc]
-    proc, base = _serve(settings)
+    proc, base = serve(settings)
     try:
-        _wait_healthy(base, proc)
+        wait_healthy(base, proc)
         rows += [bench_http(base, questions, c) for c in concurrency]
         rss, peak = server_rss_mb(proc.pid)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     return {"rows": rows, "server_rss_mb": round(rss), "server_peak_rss_mb": round(peak),
             "bench_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 

@@ -87,6 +87,13 @@ def section(result: dict[str, Any], plot_name: str | None) -> str:
                 f"({up['reports_in_index']:.0f} reports): searchable after {up['upload_s']:.2f} s "
                 f"(found by a query: {'yes' if up['searchable'] else 'NO'}); delete took {up['delete_s']:.2f} s "
                 f"(gone: {'yes' if up['gone'] else 'NO'})."]
+    load = result.get("load")
+    if load:
+        out += ["", f"Load: {load['requests']} `/ask` requests at concurrency {load['concurrency']} against one "
+                f"`reportqa serve`, with {load['writes']} uploads and deletes meanwhile: {load['errors']} errors, "
+                f"{load['write_errors']} failed writes; p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 "
+                f"{load['p99_ms']} ms, {load['req_per_s']} requests/s; server RSS {load['rss_early_mb']} MB after "
+                f"the first fifth, {load['rss_end_mb']} MB at the end ({load['rss_growth']:+.1%})."]
     ann = result.get("ann")
     if ann:
         out += ["", f"Vector search rule: exact below {ann['flat_max']:.0f} vectors, IVF above. On {ann['vectors']:.0f} "
