@@ -18,8 +18,21 @@ def synonym_table() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Abbreviation -> full form, as the reports define them (`data/abbreviations.tsv`)."""
+    text = resources.files("qa.lang").joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {short.strip(): full.strip() for short, full, *_ in pairs}
+
+
 def expand_query(question: str) -> str:
     """Append the report's own wording for colloquial terms in the question."""
     lowered = question.lower()
     extra = [t for head, targets in synonym_table().items() if head in lowered for t in targets if t.lower() not in lowered]
+    for short, full in abbreviations().items():  # both ways: reports use the short form once they define it
+        if short in question and full not in question:
+            extra.append(full)
+        elif full in question and short not in question:
+            extra.append(short)
     return question if not extra else question + " " + " ".join(dict.fromkeys(extra))

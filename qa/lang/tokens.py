@@ -63,5 +63,6 @@ def tokenizer_fingerprint() -> str:
     digest.update("\n".join(sorted(STOPWORDS)).encode())
     for head, targets in sorted(synonym_table().items()):
         digest.update(f"{head}\t{'/'.join(targets)}\n".encode())
+
     digest.update(_NUMBER.pattern.encode() + _KEEP.pattern.encode())
     return "jieba-" + digest.hexdigest()[:16]
