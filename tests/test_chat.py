@@ -419,3 +419,12 @@ def test_timeline_command_shows_one_row_per_report_year():
     assert any(line.startswith("2021") and "3.9%" in line for line in lines)
     assert any(line.startswith("2020") and "（无数字）" in line and "（无相关段落）" in line for line in lines)
     assert "用法：/timeline" in out
+
+
+def test_filter_takes_levels_ranges_and_subregions():
+    parsed = parse_filter_args("地区=浙江 含下级=是 级别=市,省 从=2019 到=2023年")
+    assert parsed == Filters(regions=("浙江",), levels=("city", "province"), year_from=2019, year_to=2023,
+                             include_subregions=True)
+    out, backend = chat(["/filter 级别=市 从=2019", "杭州经济", "/filter 级别=村"])
+    assert backend.asked[0]["filters"] == Filters(levels=("city",), year_from=2019)
+    assert "筛选条件：级别=city 年份范围=2019–" in out and "级别应为 国家/省/市/区/县" in out

@@ -27,11 +27,20 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 T = TypeVar("T")
 
 
-def filters_body(filters: Filters) -> dict[str, list[Any]] | None:
+def filters_body(filters: Filters) -> dict[str, Any] | None:
     """The `filters` request field, or None when nothing is filtered."""
     if filters.empty:
         return None
-    return {"doc_ids": list(filters.doc_ids), "regions": list(filters.regions), "years": list(filters.years)}
+    body: dict[str, Any] = {"doc_ids": list(filters.doc_ids), "regions": list(filters.regions), "years": list(filters.years)}
+    if filters.levels:
+        body["levels"] = list(filters.levels)
+    if filters.year_from is not None:
+        body["year_from"] = filters.year_from
+    if filters.year_to is not None:
+        body["year_to"] = filters.year_to
+    if filters.include_subregions:
+        body["include_subregions"] = True
+    return body
 
 
 def _error_message(response: httpx.Response) -> tuple[str, str]:

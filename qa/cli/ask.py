@@ -29,6 +29,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ask.add_argument("--region", action="append", default=[], help="filter: region (repeatable)")
     ask.add_argument("--year", action="append", type=bounded_int(1900, 2100), default=[], help="filter: report year (repeatable)")
     ask.add_argument("--doc", action="append", default=[], help="filter: doc id (repeatable)")
+    ask.add_argument("--level", action="append", default=[], choices=("national", "province", "city", "district", "county"),
+                     help="filter: level (repeatable)")
+    ask.add_argument("--from", dest="year_from", type=bounded_int(1900, 2100), help="filter: report years from")
+    ask.add_argument("--to", dest="year_to", type=bounded_int(1900, 2100), help="filter: report years to")
+    ask.add_argument("--subregions", action="store_true", help="--region also matches its sub-regions")
     where = ask.add_mutually_exclusive_group()
     where.add_argument("--url", help=f"server to ask first (env REPORTQA_URL; default {DEFAULT_URL})")
     where.add_argument("--local", action="store_true", help="answer in-process; do not look for a server")
@@ -90,7 +95,9 @@ def ask_local(args: argparse.Namespace, settings: Settings, filters: Filters, ur
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), years=tuple(args.year))
+    filters = Filters(doc_ids=tuple(args.doc), regions=tuple(args.region), years=tuple(args.year),
+                      levels=tuple(args.level), year_from=args.year_from, year_to=args.year_to,
+                      include_subregions=args.subregions)
     url = None if args.local else (args.url or settings.server_url or DEFAULT_URL).rstrip("/")
     server = find_server(url, settings.api_token) if url else None
     result = ask_server(server, args, filters) if server else ask_local(args, settings, filters, url)
