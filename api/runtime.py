@@ -26,6 +26,8 @@ class Runtime:
         self.error: str | None = None
         self.thread: threading.Thread | None = None
         self.stop = threading.Event()  # set at shutdown: the dense pass stops between shards
+        self._dense_lock = threading.Lock()
+        self._dense_thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Start loading in a daemon thread so the server answers /health ("indexing") meanwhile."""
@@ -62,6 +64,31 @@ class Runtime:
         except Exception as exc:  # keep serving /health with the reason instead of dying
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("start-up failed")
+
+    def embed_in_background(self) -> None:
+        """After an upload: embed its passages in a background thread, so the upload returns at once and
+        retrieval goes from "partial" back to "hybrid" by itself. At most one such thread runs."""
+        service = self.service
+        if service is None or service.encoder is None:
+            return
+        with self._dense_lock:
+            if self._dense_thread is not None and self._dense_thread.is_alive():
+                return  # it loops until nothing is missing, this upload included
+            self._dense_thread = threading.Thread(target=self._embed_until_done, args=(service,),
+                                                  name="reportqa-dense", daemon=True)
+            self._dense_thread.start()
+
+    def _embed_until_done(self, service: QAService) -> None:
+        try:
+            while not self.stop.is_set():
+                service.embed_pending(progress=dense_logger(), stop=self.stop)
+                health = service.health()
+                if health.embedded >= health.chunks:
+                    return
+                # Another pass (start-up's) holds the encoder and returned us nothing; look again shortly.
+                self.stop.wait(0.5)
+        except Exception:  # the upload is already searchable lexically; say why it is not embedded
+            log.exception("dense pass after an upload failed")
 
     def health(self) -> Health:
         """The service's health, or a placeholder while the model loads; status "error" after a failure."""

@@ -276,6 +276,16 @@ def test_upload_then_ask_finds_it_then_delete(writable: TestClient, encoding: st
     assert all(p["citation"]["doc_id"] != up["doc_id"] for p in data["passages"])
 
 
+def test_upload_is_embedded_in_the_background(writable: TestClient) -> None:
+    assert writable.get("/health").json()["retrieval"] == "hybrid"
+    resp = writable.post("/documents", files={"file": ("bg.txt", REPORT.encode())}, headers=AUTH)
+    assert resp.status_code == 201, resp.text
+    deadline = time.monotonic() + 30
+    while (health := writable.get("/health").json())["retrieval"] != "hybrid" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert health["retrieval"] == "hybrid" and health["embedded"] == health["chunks"], health
+
+
 def test_same_upload_twice_is_idempotent(writable: TestClient) -> None:
     files = {"file": ("quick.txt", REPORT.encode())}
     first = writable.post("/documents", files=files, headers=AUTH)

@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -77,6 +78,18 @@ def _kill_during(command: list[str], rng: random.Random, low: float, high: float
     return alive
 
 
+def _run_time(command: list[str]) -> float:
+    """Seconds from "ready" to exit for an uninterrupted run: kills are timed as fractions of it, so they land
+    mid-run on a fast machine as on a slow one."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read() if proc.stderr else ""
+    start = time.monotonic()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return time.monotonic() - start
+
+
 def _check_loads(settings: Settings) -> QAService:
     service = QAService(settings, encoder=FakeEncoder())
     service.load()  # verifies the manifest and every segment's checksums
@@ -110,11 +123,15 @@ def base(tmp_path: Path) -> Settings:
 def test_kill_during_indexing_keeps_the_last_complete_index(base: Settings, tmp_path: Path) -> None:
     rng = random.Random(1)
     folder = _reports(tmp_path / "many", 80)
+    body = f"service.index_paths([Path({str(folder)!r})])"
+    probe = tmp_path / "probe"
+    shutil.copytree(base.data_dir, probe)
+    full = _run_time(_script(probe, body))
     interrupted = 0
     for _ in range(KILLS):
         before = json.loads((base.data_dir / "manifest.json").read_text(encoding="utf-8"))["generation"]
-        interrupted += _kill_during(_script(base.data_dir, f"service.index_paths([Path({str(folder)!r})])"),
-                                    rng, 0.3, 2.5)
+        # Each run resumes what the last one committed, so the kills together stay within 3/4 of a full run.
+        interrupted += _kill_during(_script(base.data_dir, body), rng, 0.05 * full, 0.25 * full)
         after = _check_loads(base)
         assert after.snapshot.manifest.generation in (before, before + 1, before + 2)
     assert interrupted >= 2  # the kills really landed mid-run

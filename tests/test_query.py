@@ -121,3 +121,23 @@ def test_a_place_or_year_with_no_report_is_remembered_with_what_exists() -> None
 def test_relative_years_fall_back_to_the_latest_report() -> None:
     scope = resolve(parse_query("浙江去年GDP增长多少", MATCHER, dt.date(2030, 1, 1)), DOCS)
     assert scope.doc_ids == ("zj23",) and scope.missing_year is None
+
+
+@pytest.mark.parametrize(("question", "years", "horizons"), [
+    ("钱塘区到2025年GDP要达到多少", (), (2025,)),
+    ("2035年远景目标有哪些", (), (2035,)),
+    ("萧山2030年GDP增长目标是多少", (), (2030,)),  # a target years ahead
+    ("萧山2030年GDP增长了多少", (2030,), ()),  # an outcome: a report year, missing
+    ("2019年到2021年杭州GDP", (2019, 2020, 2021), ()),  # a range is not a horizon
+    ("杭州2021年GDP增长目标", (2021,), ()),
+])
+def test_plan_horizons_are_not_report_years(question: str, years: tuple[int, ...], horizons: tuple[int, ...]) -> None:
+    info = parse_query(question, PlaceMatcher(), today=dt.date(2026, 11, 23))
+    assert (info.years, info.horizons) == (years, horizons)
+    assert all(str(y) in strip_years(question, info.horizons) for y in horizons)
+
+
+def test_a_place_alias_inside_a_quoted_name_is_not_a_place() -> None:
+    matcher = PlaceMatcher()
+    assert matcher.find("“北斗七星”科创联盟今年要怎么发挥作用") == []
+    assert matcher.find("七星区2020年GDP") == ["七星区"] and matcher.find("“杭州”2020年") == ["杭州市"]

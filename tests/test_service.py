@@ -80,9 +80,20 @@ def test_a_place_with_no_report_is_named_with_what_is_indexed(fake_service: QASe
 
 
 def test_a_year_with_no_report_says_which_years_exist(fake_service: QAService) -> None:
-    result = fake_service.ask("萧山2030年GDP增长目标是多少")
+    result = fake_service.ask("萧山2030年GDP增长了多少")
     assert not result.answerable
     assert result.reason == "没有萧山区2030年的政府工作报告（已索引：萧山区 2021, 2024）"
+
+
+def test_a_plan_horizon_is_looked_for_in_the_reports_before_it(fake_service: QAService) -> None:
+    # 2030 is years ahead: a target for it can only be in an earlier report, and these never name 2030.
+    result = fake_service.ask("萧山2030年GDP增长目标是多少")
+    assert not result.answerable and result.passages
+    assert result.reason == "报告中没有提到萧山区2030年的目标（已索引：萧山区 2021, 2024）"
+    # 到2025年 is a horizon too: the 钱塘区 2021 report sets 2025 targets; no report of 2025 is needed.
+    found = fake_service.ask("钱塘区到2025年地区生产总值要达到多少")
+    assert found.reason is None or "政府工作报告" not in found.reason
+    assert found.passages[0].citation.doc_id == "004_bfa3ef6ae9a59b07"
 
 
 def test_answers_carry_a_confidence(fake_service: QAService) -> None:
@@ -113,3 +124,13 @@ def test_timeline_gives_one_cited_sentence_per_report_year(fake_service: QAServi
         assert entry.sentence.replace("\n", "") in entry.passage.text.replace("\n", "")
         assert all(f.text in entry.sentence for f in entry.figures)
     assert any(f.unit == "%" for e in result.entries for f in e.figures)
+
+
+def test_a_place_without_reports_is_looked_for_in_its_ancestors_reports(fake_service: QAService) -> None:
+    # 临安区 has no report here; 杭州市's 2021 report names its 天目窑 excavation.
+    found = fake_service.ask("临安天目窑考古发掘怎么安排")
+    assert any("临安天目窑" in p.text and p.citation.doc_id == "001_9ecc862bbb333f7d" for p in found.passages[:3])
+    # No ancestor report names 余杭区's figures: an honest refusal naming both places.
+    missing = fake_service.ask("余杭区2021年规上工业增加值增长多少")
+    assert not missing.answerable
+    assert missing.reason == "没有找到余杭区的政府工作报告，杭州市的报告中也没有提到它", missing.reason

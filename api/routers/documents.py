@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import PlainTextResponse, Response
 
-from api.deps import ServiceDep, SettingsDep, TokenDep
+from api.deps import RuntimeDep, ServiceDep, SettingsDep, TokenDep
 from api.routers.common import error_responses, json_error_responses
 from api.routers.filters import query_filters
 from qa.errors import TooLarge, Unsupported
@@ -69,7 +69,7 @@ def get_document_file(service: ServiceDep, doc_id: DocId) -> Response:
 
 @router.post("/documents", status_code=201, response_model=UploadResult, dependencies=[TokenDep], responses=UPLOAD_RESPONSES)
 def upload_document(
-    service: ServiceDep, settings: SettingsDep, response: Response,
+    service: ServiceDep, settings: SettingsDep, runtime: RuntimeDep, response: Response,
     file: Annotated[UploadFile, File(description="The report: a file named *.txt, *.md (UTF-8, GBK/GB18030 or UTF-16 text), "
                                                  "*.pdf, *.docx or *.html; anything else is a 415")],
 ) -> UploadResult:
@@ -81,6 +81,8 @@ def upload_document(
     result = service.add_document(*read_upload(file, settings.max_upload_bytes))
     if result.duplicate:
         response.status_code = 200
+    else:
+        runtime.embed_in_background()  # searchable lexically now, hybrid once its vectors are written
     return result
 
 

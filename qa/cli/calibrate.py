@@ -50,7 +50,7 @@ def signals(settings: Settings, path: Path, data_dir: Path, split: str) -> tuple
         ev = found.evidence
         xs.append(ev.vector())
         ys.append(0 if item.get("type") == "unanswerable" else 1)
-        hard.append(bool(ev.missing_place or ev.missing_year))
+        hard.append(ev.decided)
     return xs, ys, hard
 
 

@@ -32,6 +32,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 # A short alias followed by one of these is a landmark, not the region (钱塘江, 杭州湾, 西湖路).
 _LANDMARK_AFTER = frozenset("江湖河山路街湾港桥站园城镇村大中小")
+# “北斗七星”科创联盟, “浙里办”: a short place alias inside quotes is part of a name or slogan.
+_QUOTED = re.compile(r"“[^”]{1,24}”|「[^」]{1,24}」|\"[^\"]{1,24}\"|『[^』]{1,24}』")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治州", "地区", "新区",
              "省", "市", "区", "县", "盟", "旗")
 _ETHNIC = re.compile(r"(壮族|回族|维吾尔|[\u4e00-\u9fff]{1,4}族)+$")
@@ -107,11 +109,13 @@ class PlaceMatcher:
     def mentions(self, text: str) -> list[Mention]:
         """Every place mention, longest match first at each position; ambiguous names resolved by the others."""
         raw: list[tuple[int, int, str]] = []
+        quoted = [m.span() for m in _QUOTED.finditer(text)] if "“" in text or "「" in text or '"' in text or "『" in text else []
         i = 0
         while i < len(text):
             for size in range(min(self._max, len(text) - i), 1, -1):
                 key = text[i: i + size]
-                if key in self._keys and not self._is_landmark(key, text, i + size):
+                if key in self._keys and not self._is_landmark(key, text, i + size) \
+                        and not (key in self._aliases and any(a < i and i + size < b and b - a - 2 > size for a, b in quoted)):
                     raw.append((i, i + size, key))
                     i += size
                     break

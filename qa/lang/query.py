@@ -23,6 +23,9 @@ _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\
 _PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
+# "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.
+_HORIZON = re.compile(r"(?<![\d年])(?:到|至)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:前|以前|远景)")
+HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's horizon too
 _ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来|改革开放以来|以来")
 
 # "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".
@@ -41,6 +44,7 @@ class QueryInfo:
     years: tuple[int, ...]  # years the question is about, explicit or resolved from 去年/十三五/2019到2021年
     relative: bool = False  # the years came only from 今年/去年/明年, so they are soft
     all_years: bool = False  # 历年, 每年, 改革开放以来: every report of the place
+    horizons: tuple[int, ...] = ()  # 到2025年, 2035年远景: plan horizons, searched for in the reports before them
     intent: str = "other"  # target | outcome | list | other
     compare: bool = False  # 分别, 相比, 历年: the answer spans several reports
     levels: tuple[str, ...] = ()  # level words: 全省 -> province
@@ -102,16 +106,42 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     year_now = (today or dt.date.today()).year
     years, relative, all_years = years_in(question, year_now)
     levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
-    return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(years), relative=relative,
-                     all_years=all_years, intent=intent_of(question), compare=bool(_COMPARE.search(question)),
-                     levels=levels)
+    intent = intent_of(question)
+    horizons = horizon_years(question, years, intent, year_now)
+    return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
+                     relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
+                     levels=levels, horizons=horizons)
 
 
-def strip_years(question: str) -> str:
-    """The question without its explicit years, which choose reports rather than name a topic."""
+def horizon_years(question: str, years: list[int], intent: str, today: int) -> tuple[int, ...]:
+    """The years of `years` that are plan horizons: marked (到2025年, 2035年远景) or, for a target, still
+    years ahead; no report is delivered in them, the reports before them set them."""
+    marked = {int(a or b) for a, b in _HORIZON.findall(question)}
+    ahead = {y for y in years if intent == "target" and y >= today + HORIZON_AHEAD}
+    return tuple(y for y in years if y in marked | ahead)
+
+
+def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
+    """The question without its explicit years, which choose reports rather than name a topic; years in
+    `keep` (plan horizons: "到2025年" is said in the reports) stay."""
     for pattern in (_RANGE, YEAR, _CN_YEAR, _SHORT_YEAR):
-        question = pattern.sub(" ", question)
+        question = pattern.sub(lambda m: m.group(0) if _year_of(m.group(0)) in keep else " ", question)
     return question
+
+
+def plan_periods_ending(year: int) -> list[str]:
+    """2025 -> ["十四五"]: the five-year plan whose last year it is."""
+    return [f"{name}五" for name, first in _PLAN_START.items() if first + 4 == year]
+
+
+def year_in_chinese(year: int) -> str:
+    """2035 -> 二〇三五, as reports write plan horizons."""
+    return "".join("〇一二三四五六七八九"[int(d)] for d in str(year))
+
+
+def _year_of(text: str) -> int | None:
+    digits = re.search(r"\d{4}", text)
+    return int(digits.group(0)) if digits else None
 
 
 def report_years_for(year: int) -> tuple[int, int]:

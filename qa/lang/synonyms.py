@@ -36,3 +36,21 @@ def expand_query(question: str) -> str:
         elif full in question and short not in question:
             extra.append(short)
     return question if not extra else question + " " + " ".join(dict.fromkeys(extra))
+
+
+def variants(question: str, limit: int = 8) -> list[str]:
+    """The question, then the question with one colloquial term or abbreviation put in the report's wording:
+    the alternatives a passage may use. (`expand_query` appends them all, which suits ranking but not a
+    test of how much of the question a passage covers.)"""
+    lowered = question.lower()
+    out = [question]
+    for head, targets in synonym_table().items():
+        at = lowered.find(head)
+        if at >= 0:
+            out += [question[:at] + t + question[at + len(head):] for t in targets]
+    for short, full in abbreviations().items():
+        if short in question and full not in question:
+            out.append(question.replace(short, full))
+        elif full in question and short not in question:
+            out.append(question.replace(full, short))
+    return list(dict.fromkeys(out))[:limit]

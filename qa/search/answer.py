@@ -41,7 +41,14 @@ class Evidence:
     preferred_missing: float  # only the report next to the one the intent points at is indexed
     missing_place: str | None = None
     missing_year: str | None = None
+    missing_horizon: str | None = None  # "萧山区2030年": a plan horizon none of the top passages names
+    missing_inner: tuple[str, str] | None = None  # (百色市, 广西壮族自治区): no report, and the ancestor's never name it
     existing: str = ""  # what is indexed, for the reason
+
+    @property
+    def decided(self) -> bool:
+        """A hard rule answers "not found" whatever the fitted model says."""
+        return bool(self.missing_place or self.missing_year or self.missing_horizon or self.missing_inner)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -143,6 +150,13 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     if ev.missing_year:
         reason = f"没有{ev.missing_year}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}。", 0.05, reason)
+    if ev.missing_inner:
+        place, parent = ev.missing_inner
+        reason = f"没有找到{place}的政府工作报告，{parent}的报告中也没有提到它"
+        return Verdict(False, f"{NO_ANSWER}{reason}；下面是{parent}报告中最接近的段落。", 0.02, reason)
+    if ev.missing_horizon:
+        reason = f"报告中没有提到{ev.missing_horizon}的目标" + (f"（已索引：{ev.existing}）" if ev.existing else "")
+        return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     fitted = fitted or model()
     confidence = fitted.probability(ev)
     picked = extract(question, [t.replace("\n", "") for t in texts], weights) if texts else []

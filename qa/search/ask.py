@@ -10,9 +10,9 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
-from qa.lang.places import PlaceMatcher
-from qa.lang.query import QueryInfo, parse_query, strip_years
-from qa.lang.synonyms import expand_query
+from qa.lang.places import PlaceMatcher, short_name
+from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.synonyms import expand_query, variants
 from qa.lang.tokens import tokenize
 from qa.records import Citation, Filters, Passage, Turn
 from qa.search import answer as ans
@@ -45,7 +45,7 @@ def passage_at(snap: Snapshot, row: int, rank: int, score: float) -> Passage:
 def scope_for(snap: Snapshot, info: QueryInfo, filters: Filters, matcher: PlaceMatcher) -> Scope:
     """The question's scope within what the filters allow (NoMatch when they allow nothing)."""
     docs = filter_documents(list(snap.documents.values()), filters, matcher)
-    scope = resolve(info, docs)
+    scope = resolve(info, docs, matcher)
     if not filters.empty and scope.doc_ids is None:
         scope = replace(scope, doc_ids=tuple(d.doc_id for d in docs))
     return scope
@@ -70,21 +70,32 @@ def run(
     info = parse_query(effective, matcher)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
-    topic = strip_years(matcher.strip(effective))
+    topic = strip_years(matcher.strip(effective), keep=info.horizons)
+    # A place searched for inside its ancestor's reports stays in the query: those passages name it.
+    topic = " ".join([topic, *(short_name(place) for place, _ in scope.inner)])
     weights = snap.idf(tokenize(expand_query(topic)))
     hits = retrieve(snap, query_vector(encoder, snap, effective), weights, scope, max(top_k, EVIDENCE_HITS), config)
     # The answer may only cite passages that are returned.
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
     terms = {t: w for t, w in snap.idf(ans.question_terms(expand_query(topic))).items() if w > 0}
-    evidence = gather(effective, terms, info, scope, hits, shown)
+    # Coverage asks how much of the question a passage says, in either wording, never in both at once.
+    wordings = [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
+    evidence = gather(effective, wordings, info, scope, hits, shown)
+    if info.horizons:
+        evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
+    unnamed = [(place, parent) for place, parent in scope.inner
+               if not any(short_name(place) in f"{p.citation.section}{p.text}" for p in shown[:3])]
+    if unnamed:
+        evidence = replace(evidence, missing_inner=unnamed[0])
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
-def gather(question: str, terms: dict[str, float], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
+def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
            shown: Sequence[Passage]) -> ans.Evidence:
-    """The answerability signals of the question against its best passages."""
+    """The answerability signals of the question (weighted terms of each of its wordings) against its best passages."""
     top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
+    terms = max(wordings, key=lambda ts: max((ans.coverage(ts, t) for t in top_texts), default=0.0))
     dense = [h.dense for h in hits if h.dense is not None]
     background = dense[10:20] or dense[len(dense) // 2:]
     margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
@@ -105,6 +116,23 @@ def gather(question: str, terms: dict[str, float], info: QueryInfo, scope: Scope
         missing_year=scope.missing_year,
         existing="；".join(scope.existing),
     )
+
+
+HORIZON_CONTEXT = 400  # characters before a passage that can still name its horizon ("到2025年，…" then the list)
+
+
+def _context(snap: Snapshot, row: int) -> str:
+    chunk = snap.chunk(row)
+    return f"{chunk.section}\n{snap.document_of(row).text[max(0, chunk.start - HORIZON_CONTEXT):chunk.end]}"
+
+
+def _unmentioned_horizon(info: QueryInfo, texts: Sequence[str]) -> str | None:
+    """"萧山区2030年" when the question asks about a plan horizon that none of the top passages, nor the
+    text just before them, names (as 2030, 二〇三〇 or the plan period ending then, 十五五)."""
+    names = [form for y in info.horizons for form in (str(y), year_in_chinese(y), *plan_periods_ending(y))]
+    if any(name in t for name in names for t in texts):
+        return None
+    return f"{''.join(info.regions[:1])}{info.horizons[0]}年"
 
 
 def _sentences(text: str) -> list[str]:

@@ -37,6 +37,7 @@ class Scope:
     existing: tuple[str, ...] = ()  # what is indexed for the named place (for the honest answer)
     phase: str | None = None  # "review" or "plan": the part of a report the question's intent points at
     preferred_missing: bool = False  # a named year's preferred report is missing; only its neighbour is indexed
+    inner: tuple[tuple[str, str], ...] = ()  # (place, indexed ancestor): 仁怀市 has no report, 遵义市's may name it
 
 
 def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceMatcher) -> list[Document]:
@@ -100,9 +101,32 @@ def report_preference(intent: str, year: int) -> tuple[int, int]:
     return year + 1, year
 
 
-def resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
-    """The reports the question's places and years point at, within the documents the filters allow."""
-    return replace(_resolve(info, docs), phase=wanted(info.intent))
+def resolve(info: QueryInfo, docs: Sequence[Document], matcher: PlaceMatcher | None = None) -> Scope:
+    """The reports the question's places and years point at, within the documents the filters allow. A
+    place with no report of its own is looked for in its nearest ancestor's reports (county -> city)."""
+    inner = _fallbacks(info.regions, docs, matcher) if matcher else ()
+    if inner:
+        parents = dict(inner)
+        info = replace(info, regions=tuple(dict.fromkeys(parents.get(r, r) for r in info.regions)))
+    scope = _resolve(info, docs)
+    if scope.missing_year and inner:  # "没有临安区或杭州市2023年的政府工作报告"
+        place, parent = inner[0]
+        scope = replace(scope, missing_year=scope.missing_year.replace(parent, f"{place}或{parent}", 1))
+    return replace(scope, phase=wanted(info.intent), inner=inner)
+
+
+def _fallbacks(regions: Sequence[str], docs: Sequence[Document], matcher: PlaceMatcher) -> tuple[tuple[str, str], ...]:
+    indexed = {d.region for d in docs}
+    out = []
+    for region in regions:
+        if region in indexed or region == NATIONAL:
+            continue
+        parent = matcher.parent(region)
+        while parent and parent not in indexed:
+            parent = matcher.parent(parent)
+        if parent:
+            out.append((region, parent))
+    return tuple(out)
 
 
 def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
@@ -115,8 +139,14 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     if not places and not info.years:
         return Scope(None, missing_place=missing_place, existing=(indexed,) if indexed else ())
     pool = [d for p in places for d in by_region[p]] if places else list(docs)
+    if info.horizons and not info.years:
+        # The reports up to the horizon set and track that target; the one after it says whether it was met.
+        before = [d for d in pool if d.year is not None and d.year <= max(info.horizons) + 1]
+        pool = before or pool
     if not info.years or info.all_years:
         per_place = tuple(Target(p, tuple(d.doc_id for d in by_region[p])) for p in places) if len(places) > 1 else ()
+        if info.horizons and places:  # for "no report names that horizon", say what was looked at
+            indexed = summarize([d for p in places for d in by_region[p]])
         return Scope(tuple(d.doc_id for d in pool), per_place, missing_place=missing_place,
                      existing=(indexed,) if indexed else ())
     prior: dict[str, float] = {}
