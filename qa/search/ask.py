@@ -83,8 +83,7 @@ def run(
     evidence = gather(effective, wordings, info, scope, hits, shown)
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
-    unnamed = [(place, parent) for place, parent in scope.inner
-               if not any(short_name(place) in f"{p.citation.section}{p.text}" for p in shown[:3])]
+    unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence)
@@ -116,6 +115,17 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
         missing_year=scope.missing_year,
         existing="；".join(scope.existing),
     )
+
+
+def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Passage]) -> bool:
+    """Whether a passage's sentence that best covers the question (the place itself aside) names the place:
+    an ancestor's report that names a county elsewhere says nothing about the county's figures."""
+    rest = {t: w for t, w in terms.items() if t not in name and name not in t}
+    for passage in shown:
+        best = max(_sentences(passage.text), key=lambda sent: ans.coverage(rest, sent), default="")
+        if name in best:
+            return True
+    return False
 
 
 HORIZON_CONTEXT = 400  # characters before a passage that can still name its horizon ("到2025年，…" then the list)

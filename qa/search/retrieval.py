@@ -31,6 +31,7 @@ class RetrievalConfig:
     dense_weight: float = 0.5
     lexical_weight: float = 1.0  # weighted fusion won over RRF on eval/dev_qa.jsonl (see BENCHMARKS.md)
     phase_weight: float = 0.004  # bonus for a passage in the part of the report the intent points at
+    year_weight: float = 0.004  # bonus for a passage whose section names the year asked about (一、2013年工作回顾)
 
 
 def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], scope: Scope, k: int,
@@ -73,8 +74,12 @@ def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, f
     for row, score in fused.items():
         doc = snap.document_of(row)
         bonus = scope.prior.get(doc.doc_id, 0.0)
-        if scope.phase and cfg.phase_weight and phase_of(*snap.section_and_head(row)) == scope.phase:
-            bonus += cfg.phase_weight
+        if (scope.phase and cfg.phase_weight) or (scope.year_marks and cfg.year_weight):
+            section, head = snap.section_and_head(row)
+            if scope.phase and phase_of(section, head) == scope.phase:
+                bonus += cfg.phase_weight
+            if any(mark in section for mark in scope.year_marks):
+                bonus += cfg.year_weight
         hits.append(Hit(row, score + bonus, dense_of.get(row), lex_of.get(row, 0.0)))
     hits.sort(key=lambda h: (-h.score, h.row))
     return hits

@@ -37,6 +37,7 @@ class Scope:
     existing: tuple[str, ...] = ()  # what is indexed for the named place (for the honest answer)
     phase: str | None = None  # "review" or "plan": the part of a report the question's intent points at
     preferred_missing: bool = False  # a named year's preferred report is missing; only its neighbour is indexed
+    year_marks: tuple[str, ...] = ()  # "2013年": a section naming the year asked about is the likelier answer
     inner: tuple[tuple[str, str], ...] = ()  # (place, indexed ancestor): 仁怀市 has no report, 遵义市's may name it
 
 
@@ -112,7 +113,8 @@ def resolve(info: QueryInfo, docs: Sequence[Document], matcher: PlaceMatcher | N
     if scope.missing_year and inner:  # "没有临安区或杭州市2023年的政府工作报告"
         place, parent = inner[0]
         scope = replace(scope, missing_year=scope.missing_year.replace(parent, f"{place}或{parent}", 1))
-    return replace(scope, phase=wanted(info.intent), inner=inner)
+    marks = tuple(f"{y}年" for y in info.years) if info.years and len(info.years) <= 3 and not info.all_years else ()
+    return replace(scope, phase=wanted(info.intent), inner=inner, year_marks=marks)
 
 
 def _fallbacks(regions: Sequence[str], docs: Sequence[Document], matcher: PlaceMatcher) -> tuple[tuple[str, str], ...]:
@@ -153,13 +155,18 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     targets: list[Target] = []
     chosen: set[str] = set()
     missing_year = None
+    missing_target = None
     preferred_missing = False
     for place in places or [""]:
         candidates = by_region[place] if place else pool
         for year in info.years:
             first, second = report_preference(info.intent, year)
             hits = [d for d in candidates if d.year in (first, second)]
-            preferred_missing |= bool(hits) and not any(d.year == first for d in hits) and not info.relative
+            lacks_first = bool(hits) and not any(d.year == first for d in hits) and not info.relative
+            preferred_missing |= lacks_first
+            if lacks_first and info.intent == "target" and len(info.years) == 1 and place:
+                # A year's targets are set in that year's report; the next one only reviews the outcome.
+                missing_target = f"{place}{year}年"
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
@@ -175,5 +182,5 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
         return Scope(tuple(d.doc_id for d in pool) if places else None, missing_place=missing_place,
                      missing_year=missing_year, existing=existing)
     multi = len(targets) > 1 and (len(places) > 1 or len(info.years) <= 4)
-    return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, None, existing,
+    return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, missing_target, existing,
                  preferred_missing=preferred_missing)
