@@ -29,7 +29,8 @@ HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's 
 _ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来|改革开放以来|以来")
 
 # "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".
-_TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评鉴审])定[了的]|确定|拟|安排|部署|提出|将要|要|将|控制在|争取|规划|准备")
+_TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评鉴审])定[了的]|确定|拟|安排|部署|提出|将要|要|将"
+                     r"|控制在|争取|规划|准备")
 # "哪些指标低于计划", "没完成": the outcome measured against a target.
 _SHORTFALL = re.compile(r"低于|高于|超过|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现")
 _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
