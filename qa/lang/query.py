@@ -35,6 +35,7 @@ _TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评�
 _SHORTFALL = re.compile(r"低于|高于|超过|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现")
 _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
                       r"|降低了|下降了|提高了")
+_HOW_MUCH = re.compile(r"多少|几[个项家所条次倍成]|多大|多高|多快")
 _LIST = re.compile(r"哪些|有什么|包括|措施|举措|重点|任务|工程|项目|政策|内容|方面|怎么做|如何")
 _COMPARE = re.compile(r"比较|相比|对比|哪个|分别|变化|趋势|高还是低|差距|历年|逐年|和.{1,8}(?:比|相比)|与.{1,8}相比")
 _LEVEL_WORDS = {"province": re.compile(r"全省|省级|省政府|省委|各省"), "city": re.compile(r"全市|市级|市政府|市委|各市"),
@@ -103,6 +104,8 @@ def intent_of(question: str) -> str:
         return "outcome"
     if _LIST.search(question):
         return "list"
+    if _HOW_MUCH.search(question):
+        return "outcome"  # "2020年经济增速是多少": with no target word, a figure asked for is what happened
     return "other"
 
 
