@@ -4,92 +4,33 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import SAMPLE_REPORT, free_port, real_model
+from .conftest import REPO, SAMPLE_REPORT
+from .serving import Server, serving, wait_until_ready
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "e2e-token"
-READY_TIMEOUT_S = 180
 REPORT = SAMPLE_REPORT
 
 pytestmark = pytest.mark.model
 
 
-@dataclass
-class Server:
-    url: str
-    proc: subprocess.Popen
-    log: Path
-    statuses: list[str] = field(default_factory=list)
-
-    def log_tail(self, chars: int = 4000) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
-
-
-def wait_until_ready(server: Server) -> list[str]:
-    """Poll /health until "ok" with every passage embedded (the dense pass runs after the lexical index is
-    ready); return the statuses seen. Fail with the server log otherwise."""
-    seen: list[str] = []
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.proc.poll() is not None:
-            pytest.fail(f"server exited with {server.proc.returncode}:\n{server.log_tail()}")
-        try:
-            health = httpx.get(f"{server.url}/health", timeout=5).json()
-            status = health["status"] if health.get("retrieval") != "partial" else "ok (embedding)"
-        except httpx.TransportError:
-            status = "(no answer)"
-        if not seen or seen[-1] != status:
-            seen.append(status)
-        if status == "ok":
-            return seen
-        if status == "error":
-            pytest.fail(f"server reported an error on /health:\n{server.log_tail()}")
-        time.sleep(0.5)
-    pytest.fail(f"server not ready after {READY_TIMEOUT_S} s (statuses {seen}):\n{server.log_tail()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    model = real_model()
-    tmp = tmp_path_factory.mktemp("server")
-    port = free_port()
-    env = {**os.environ, "REPORTQA_MODEL": model, "REPORTQA_DATA_DIR": str(tmp / "data"),
-           "REPORTQA_API_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    log = tmp / "server.log"
-    with open(log, "wb") as out:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    srv = Server(f"http://127.0.0.1:{port}", proc, log)
-    try:
-        srv.statuses = wait_until_ready(srv)
+    with serving(tmp_path_factory.mktemp("server"), TOKEN) as srv:
         yield srv
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                pytest.fail(f"server did not stop within 30 s of SIGTERM:\n{srv.log_tail()}")
 
 
 def test_health_after_startup(server: Server) -> None:
     health = httpx.get(f"{server.url}/health").json()
     assert health["status"] == "ok" and health["retrieval"] == "hybrid" and health["documents"] == 4
     # The service reports the model folder it resolved; the environment may name it relative to the repo.
-    assert Path(health["model"]) == (ROOT / os.environ["REPORTQA_MODEL"]).resolve() and health["chunks"] > 100
+    assert Path(health["model"]) == (REPO / os.environ["REPORTQA_MODEL"]).resolve() and health["chunks"] > 100
     assert server.statuses[-1] == "ok" and "error" not in server.statuses
 
 

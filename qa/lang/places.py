@@ -109,7 +109,7 @@ class PlaceMatcher:
     def mentions(self, text: str) -> list[Mention]:
         """Every place mention, longest match first at each position; ambiguous names resolved by the others."""
         raw: list[tuple[int, int, str]] = []
-        quoted = [m.span() for m in _QUOTED.finditer(text)] if "“" in text or "「" in text or '"' in text or "『" in text else []
+        quoted = [m.span() for m in _QUOTED.finditer(text)]
         i = 0
         while i < len(text):
             for size in range(min(self._max, len(text) - i), 1, -1):

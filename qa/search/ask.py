@@ -73,11 +73,12 @@ def run(
     topic = strip_years(matcher.strip(effective), keep=info.horizons)
     # A place searched for inside its ancestor's reports stays in the query: those passages name it.
     topic = " ".join([topic, *(short_name(place) for place, _ in scope.inner)])
-    weights = snap.idf(tokenize(expand_query(topic)))
+    expanded = expand_query(topic)
+    weights = snap.idf(tokenize(expanded))
     hits = retrieve(snap, query_vector(encoder, snap, effective), weights, scope, max(top_k, EVIDENCE_HITS), config)
     # The answer may only cite passages that are returned.
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
-    terms = {t: w for t, w in snap.idf(ans.question_terms(expand_query(topic))).items() if w > 0}
+    terms = {t: w for t, w in snap.idf(ans.question_terms(expanded)).items() if w > 0}
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     wordings = [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
     evidence = gather(effective, wordings, info, scope, hits, shown)
@@ -94,15 +95,15 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
            shown: Sequence[Passage]) -> ans.Evidence:
     """The answerability signals of the question (weighted terms of each of its wordings) against its best passages."""
     top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
-    terms = max(wordings, key=lambda ts: max((ans.coverage(ts, t) for t in top_texts), default=0.0))
+    scored = [(max((ans.coverage(ts, t) for t in top_texts), default=0.0), ts) for ts in wordings]
+    cover, terms = max(scored, key=lambda pair: pair[0])
     dense = [h.dense for h in hits if h.dense is not None]
     background = dense[10:20] or dense[len(dense) // 2:]
     margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
     ideal = sum(terms.values()) or 1.0
-    best_sentence = max((s for p in shown[:1] for s in _sentences(p.text)), key=lambda s: ans.coverage(terms, s),
-                        default="")
+    best_sentence = _best_sentence(shown[0].text, terms) if shown else ""
     return ans.Evidence(
-        coverage=max((ans.coverage(terms, t) for t in top_texts), default=0.0),
+        coverage=cover,
         rare_term=ans.rare_term_found(terms, top_texts),
         dense_margin=margin,
         lexical_share=min(2.0, (hits[0].lexical if hits else 0.0) / ideal),
@@ -121,11 +122,12 @@ def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Pa
     """Whether a passage's sentence that best covers the question (the place itself aside) names the place:
     an ancestor's report that names a county elsewhere says nothing about the county's figures."""
     rest = {t: w for t, w in terms.items() if t not in name and name not in t}
-    for passage in shown:
-        best = max(_sentences(passage.text), key=lambda sent: ans.coverage(rest, sent), default="")
-        if name in best:
-            return True
-    return False
+    return any(name in _best_sentence(passage.text, rest) for passage in shown)
+
+
+def _best_sentence(text: str, terms: dict[str, float]) -> str:
+    """The passage's sentence that covers the most of `terms` (the first of equals)."""
+    return max(_sentences(text), key=lambda sent: ans.coverage(terms, sent), default="")
 
 
 HORIZON_CONTEXT = 400  # characters before a passage that can still name its horizon ("到2025年，…" then the list)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from ..conftest import SAMPLE_REPORT, free_port, real_model
-from ..test_api_server import Server, wait_until_ready
-from .conftest import PHONE, ROOT, Tab, open_tab
+from ..conftest import SAMPLE_REPORT
+from ..serving import Server, serving
+from .conftest import PHONE, Tab, open_tab
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -30,26 +26,8 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    model = real_model()
-    tmp = tmp_path_factory.mktemp("web")
-    port = free_port()
-    env = {**os.environ, "REPORTQA_MODEL": model, "REPORTQA_DATA_DIR": str(tmp / "data"),
-           "REPORTQA_API_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    log = tmp / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    srv = Server(f"http://127.0.0.1:{port}", proc, log)
-    try:
-        srv.statuses = wait_until_ready(srv)
+    with serving(tmp_path_factory.mktemp("web"), TOKEN) as srv:
         yield srv
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def squash(text: str) -> str:
