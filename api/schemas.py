@@ -109,6 +109,7 @@ class AskRequest(BaseModel):
     )
     top_k: TopK = Field(5, description="返回的段落数")
     filters: FiltersIn | None = None
+    as_of: Year | None = Field(None, description="把“今年/去年/明年”理解为相对这一年（默认：今天所在的年份）")
     history: list[TurnIn] | None = Field(
         None, max_length=MAX_HISTORY_TURNS,
         description=f"之前的对话轮次（最多 {MAX_HISTORY_TURNS} 轮），用于改写“那萧山呢？”这类追问",

@@ -51,6 +51,7 @@ LEXICAL_HINT = (
     "REPORTQA_MODEL=../shared/models/multilingual-e5-small-q4deq-zh-en"
 )
 MAX_TOP_K = 50
+MIN_YEAR, MAX_YEAR = 1900, 2100  # the years a question may be asked as of (as_of)
 NO_REPORTS = "no readable reports (.txt .md .pdf .docx .html) found in "
 
 
@@ -222,20 +223,23 @@ class QAService:
         place = timeline.place_of(request, self.matcher)
         docs = timeline.reports(snap, place, request, self.matcher)
         found = timeline.entries(snap, query_vector(self.encoder, snap, question), docs,
-                                 timeline.metric_terms(question, self.matcher),
+                                 timeline.metric_topic(question, self.matcher),
                                  wanted(parse_query(question, self.matcher).intent), self.config)
         return Timeline(question, place, tuple(d.year for d in docs if d.year is not None), tuple(found),
                         round((clock() - started) * 1000, 2), self.warnings(snap))
 
     def ask(self, question: str, top_k: int = 5, filters: Filters | None = None, history: Sequence[Turn] | None = None,
-            clock: Callable[[], float] = time.perf_counter) -> Answer:
+            as_of: int | None = None, clock: Callable[[], float] = time.perf_counter) -> Answer:
         """Answer a question with cited passages, or say honestly that the reports don't answer it."""
         started = clock()
         question = clean_question(question, self.settings.max_question_chars)
         if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= MAX_TOP_K:
             raise BadRequest(f"top_k must be an integer between 1 and {MAX_TOP_K}")
+        if as_of is not None and (not isinstance(as_of, int) or isinstance(as_of, bool) or not MIN_YEAR <= as_of <= MAX_YEAR):
+            raise BadRequest(f"as_of must be a year between {MIN_YEAR} and {MAX_YEAR}")
         snap = self.snapshot
-        found = run(snap, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (), self.config)
+        found = run(snap, self.encoder, self.matcher, question, top_k, filters or Filters(), history or (), self.config,
+                    as_of)
         return Answer(
             question=question, answer=found.verdict.text, answerable=found.verdict.answerable,
             confidence=found.verdict.confidence, reason=found.verdict.reason, retrieval=self.retrieval_mode(snap),

@@ -134,6 +134,16 @@ def test_ask_get_matches_post(client: TestClient) -> None:
     assert [p["chunk_id"] for p in data["passages"]] == [p["chunk_id"] for p in posted["passages"]]
 
 
+def test_ask_as_of_reads_relative_years(client: TestClient) -> None:
+    question = "萧山今年GDP增长目标是多少"
+    for as_of, doc in ((2021, "000_aaa038b905557ba9"), (2024, "002_41568aa1710098f8")):
+        posted = client.post("/ask", json={"question": question, "as_of": as_of})
+        got = client.get("/ask", params={"q": question, "as_of": as_of})
+        assert posted.status_code == got.status_code == 200
+        assert posted.json()["passages"][0]["citation"]["doc_id"] == doc
+        assert got.json()["passages"][0]["citation"]["doc_id"] == doc
+
+
 def test_ask_filters_restrict_passages(client: TestClient) -> None:
     body = {"question": "新增多少家高新技术企业", "top_k": 10, "filters": {"regions": ["萧山区"], "years": [2024]}}
     data = client.post("/ask", json=body).json()

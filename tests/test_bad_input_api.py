@@ -86,6 +86,8 @@ REJECTED = [
     ask({"question": "杭州", "top_k": "5"}, 422, "validation_error", "top_k", id="top_k-string"),
     ask({"question": "杭州", "top_k": 5.5}, 422, "validation_error", "top_k", id="top_k-float"),
     ask({"question": "杭州", "top_k": True}, 422, "validation_error", "top_k", id="top_k-bool"),
+    ask({"question": "杭州今年", "as_of": 1800}, 422, "validation_error", "as_of", id="as_of-1800"),
+    ask({"question": "杭州今年", "as_of": "2021"}, 422, "validation_error", "as_of", id="as_of-string"),
     ask({"question": "杭州", "filters": {"years": ["2021年"]}}, 422, "validation_error", "filters.years.0", id="year-string"),
     ask({"question": "杭州", "filters": {"years": [1800]}}, 422, "validation_error", "filters.years.0", id="year-1800"),
     ask({"question": "杭州", "filters": {"regions": ["萧山"] * 51}}, 422, "validation_error", "filters.regions", id="regions-51"),
@@ -102,6 +104,7 @@ REJECTED = [
     get("/ask", {"q": "杭州", "top_k": "5.0"}, 422, "validation_error", "whole number", id="get-top_k-5.0"),
     get("/ask", {"q": "杭州", "top_k": "abc"}, 422, "validation_error", "top_k", id="get-top_k-abc"),
     get("/ask", {"q": "杭州", "top_k": "51"}, 422, "validation_error", "top_k", id="get-top_k-51"),
+    get("/ask", {"q": "杭州今年", "as_of": "abc"}, 422, "validation_error", "as_of", id="get-as_of-abc"),
     get("/ask", {"q": "杭州", "year": "abc"}, 422, "validation_error", "year", id="get-year-abc"),
     # ----- filters that select nothing: a 404 naming what is indexed
     ask({"question": "杭州", "filters": {"regions": ["不存在区"]}}, 404, "no_match", "regions=不存在区",

@@ -376,7 +376,7 @@ def test_local_backend_passes_records_and_converts_errors():
         def health(self) -> Health:
             return Health(status=ServiceState.OK, model=None, retrieval="lexical")
 
-        def ask(self, question, top_k=5, filters=None, history=None):
+        def ask(self, question, top_k=5, filters=None, history=None, as_of=None):
             self.seen = (question, top_k, filters, history)
             return Answer(question=question, answer="答[1]", answerable=True, retrieval="lexical", passages=(), took_ms=1.0)
 

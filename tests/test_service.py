@@ -134,3 +134,17 @@ def test_a_place_without_reports_is_looked_for_in_its_ancestors_reports(fake_ser
     missing = fake_service.ask("余杭区2021年规上工业增加值增长多少")
     assert not missing.answerable
     assert missing.reason == "没有找到余杭区的政府工作报告，杭州市的报告中也没有提到它", missing.reason
+
+
+def test_relative_years_count_from_as_of(fake_service: QAService) -> None:
+    # A reader of the 2021 report asks "今年" as of 2021; one reading the 2024 report, as of 2024.
+    question = "萧山今年GDP增长目标是多少"
+    assert fake_service.ask(question, as_of=2021).passages[0].citation.doc_id == "000_aaa038b905557ba9"
+    assert fake_service.ask(question, as_of=2024).passages[0].citation.doc_id == "002_41568aa1710098f8"
+    assert fake_service.ask("萧山去年GDP增长了多少", as_of=2025).passages[0].citation.doc_id == "002_41568aa1710098f8"
+
+
+@pytest.mark.parametrize("as_of", [1800, 2500, True, "2021"])
+def test_as_of_must_be_a_year(fake_service: QAService, as_of: object) -> None:
+    with pytest.raises(BadRequest, match="as_of"):
+        fake_service.ask("萧山今年GDP增长目标是多少", as_of=as_of)  # type: ignore[arg-type]

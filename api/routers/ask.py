@@ -15,7 +15,7 @@ from api.deps import ServiceDep
 from api.errors import as_validation_error
 from api.routers.common import error_responses
 from api.routers.filters import query_filters
-from api.schemas import QUESTION_SCHEMA, AskRequest, TopKQuery
+from api.schemas import QUESTION_SCHEMA, AskRequest, TopKQuery, YearQuery
 from qa.records import Answer, Filters
 
 router = APIRouter(tags=["ask"])
@@ -33,7 +33,8 @@ def ask(request: Request, body: AskRequest, service: ServiceDep) -> Answer:
     """Answer a question with cited passages (JSON body; supports filters and follow-up history)."""
     _note_question(request, body.question)
     with as_validation_error():
-        return service.ask(body.question, top_k=body.top_k, filters=body.filters_record(), history=body.turns())
+        return service.ask(body.question, top_k=body.top_k, filters=body.filters_record(), history=body.turns(),
+                           as_of=body.as_of)
 
 
 @router.get("/ask", response_model=Answer, responses=ERRORS)
@@ -43,8 +44,9 @@ def ask_get(
     q: Annotated[str, Query(description="问题", examples=["杭州2020年地区生产总值增长多少"], json_schema_extra=QUESTION_SCHEMA)],
     filters: Annotated[Filters, Depends(query_filters)],
     top_k: Annotated[TopKQuery, Query()] = 5,
+    as_of: Annotated[YearQuery | None, Query(description="把“今年/去年/明年”理解为相对这一年")] = None,
 ) -> Answer:
     """Same as POST /ask, for quick use from a browser or curl (URL-encode the question)."""
     _note_question(request, q)
     with as_validation_error():
-        return service.ask(q, top_k=top_k, filters=filters)
+        return service.ask(q, top_k=top_k, filters=filters, as_of=as_of)

@@ -28,7 +28,7 @@ class BackendUnavailable(ChatError):
 class ChatBackend(Protocol):
     def health(self) -> Health: ...
 
-    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn]) -> Answer: ...
+    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn], as_of: int | None = None) -> Answer: ...
 
     def documents(self) -> list[DocumentInfo]: ...
 
@@ -45,7 +45,7 @@ class AskService(Protocol):
     def health(self) -> Health: ...
 
     def ask(self, question: str, top_k: int = 5, filters: Filters | None = None,
-            history: Sequence[Turn] | None = None) -> Answer: ...
+            history: Sequence[Turn] | None = None, as_of: int | None = None) -> Answer: ...
 
     def documents(self) -> list[DocumentInfo]: ...
 
@@ -70,8 +70,9 @@ class LocalBackend:
     def health(self) -> Health:
         return self._call(self.service.health)
 
-    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn]) -> Answer:
-        return self._call(lambda: self.service.ask(question, top_k=top_k, filters=filters, history=list(history)))
+    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn], as_of: int | None = None) -> Answer:
+        return self._call(lambda: self.service.ask(question, top_k=top_k, filters=filters, history=list(history),
+                                                   as_of=as_of))
 
     def documents(self) -> list[DocumentInfo]:
         return self._call(self.service.documents)

@@ -93,13 +93,15 @@ class HTTPBackend:
     def health(self) -> Health:
         return self._request(Health, "GET", "/health")
 
-    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn]) -> Answer:
+    def ask(self, question: str, top_k: int, filters: Filters, history: Sequence[Turn], as_of: int | None = None) -> Answer:
         body = {
             "question": question, "top_k": top_k, "filters": filters_body(filters),
             # Follow-ups only need the recent topic; the server refuses more than the API's history limits.
             "history": [{"question": t.question[:MAX_TURN_QUESTION_CHARS], "answer": t.answer[:MAX_TURN_ANSWER_CHARS]}
                         for t in list(history)[-MAX_HISTORY_TURNS:]] or None,
         }
+        if as_of is not None:
+            body["as_of"] = as_of
         return self._request(Answer, "POST", "/ask", json=body)
 
     def documents(self) -> list[DocumentInfo]:

@@ -34,6 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ask.add_argument("--from", dest="year_from", type=bounded_int(1900, 2100), help="filter: report years from")
     ask.add_argument("--to", dest="year_to", type=bounded_int(1900, 2100), help="filter: report years to")
     ask.add_argument("--subregions", action="store_true", help="--region also matches its sub-regions")
+    ask.add_argument("--as-of", type=bounded_int(1900, 2100), help="read 今年/去年/明年 relative to this year (default: today's)")
     where = ask.add_mutually_exclusive_group()
     where.add_argument("--url", help=f"server to ask first (env REPORTQA_URL; default {DEFAULT_URL})")
     where.add_argument("--local", action="store_true", help="answer in-process; do not look for a server")
@@ -73,7 +74,7 @@ def find_server(url: str, token: str) -> HTTPBackend | None:
 def ask_server(backend: HTTPBackend, args: argparse.Namespace, filters: Filters) -> Answer | int:
     print(f"reportqa: answered by the server at {backend.url} (--local answers in-process)", file=sys.stderr)
     try:
-        return backend.ask(args.question, top_k=args.top_k, filters=filters, history=())
+        return backend.ask(args.question, top_k=args.top_k, filters=filters, history=(), as_of=args.as_of)
     except ChatError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -88,7 +89,7 @@ def ask_local(args: argparse.Namespace, settings: Settings, filters: Filters, ur
     if service is None:
         return 2
     try:
-        return service.ask(args.question, top_k=args.top_k, filters=filters)
+        return service.ask(args.question, top_k=args.top_k, filters=filters, as_of=args.as_of)
     except QAError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

@@ -94,7 +94,7 @@ def evaluate(service: QAService, items: list[dict]) -> dict:
     for item in items:
         turns = item.get("turns") or [item["question"]]
         history = [Turn(q) for q in turns[:-1]]
-        result = service.ask(turns[-1], top_k=10, history=history)
+        result = service.ask(turns[-1], top_k=10, history=history, as_of=item.get("as_of"))
         gold = _gold(item)
         kind = item.get("type", "followup" if "turns" in item else "single")
         ranked = [(p.citation.doc_id, p.text) for p in result.passages]
@@ -197,7 +197,7 @@ def evaluate_timelines(service: QAService, items: list[dict]) -> dict:
             hits.append(entry is not None and entry.passage.citation.doc_id == gold["doc_id"]
                         and any(squash(a) in text for a in gold["answers"]))
         out[item["metric"]] = {"years": len(hits), "share": sum(hits) / max(len(hits), 1),
-                               "took_ms": result.took_ms}
+                               "took_ms": result.took_ms, "split": item.get("split", "")}
     return out
 
 
@@ -206,7 +206,8 @@ def run_eval(service: QAService, path: Path, baseline_too: bool = True, json_out
     if items and "metric" in items[0]:
         timelines = evaluate_timelines(service, items)
         for metric, m in timelines.items():
-            print(f"  timeline {metric}: {m['share']:.3f} of {m['years']} years ({m['took_ms']:.0f} ms)")
+            split = f" [{m['split']}]" if m["split"] else ""
+            print(f"  timeline {metric}{split}: {m['share']:.3f} of {m['years']} years ({m['took_ms']:.0f} ms)")
         if json_out:
             json_out.write_text(json.dumps(timelines, ensure_ascii=False, indent=1), encoding="utf-8")
         return 0

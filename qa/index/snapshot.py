@@ -6,6 +6,7 @@ one; the only in-place change is the dense pass filling vectors (the row's flag 
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class Snapshot:
             self.views.append(view)
             offset += seg.rows
         self.rows = offset
-        self._offsets = np.asarray([v.offset for v in self.views], np.int64)
+        self._offsets = [v.offset for v in self.views]  # bisect on a list: locate() runs per candidate row
         self.alive_rows = int(sum(int(v.alive.sum()) for v in self.views))
         lengths = sum(int(v.seg.postings.doclen[v.alive].sum()) for v in self.views)
         self.avgdl = lengths / max(self.alive_rows, 1)
@@ -69,7 +70,7 @@ class Snapshot:
 
     # ----- rows ------------------------------------------------------------------------------
     def locate(self, row: int) -> tuple[SegmentView, int]:
-        i = int(np.searchsorted(self._offsets, row, side="right")) - 1
+        i = bisect.bisect_right(self._offsets, row) - 1
         view = self.views[i]
         return view, row - view.offset
 

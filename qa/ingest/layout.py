@@ -17,6 +17,7 @@ _CLOSERS = "”’」』）)】》\"'"
 _CONTINUES = "，、（(“《【"
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
 _SPACE = re.compile(r"[ \t\u3000\xa0\f\v]+")
+_EDITED = re.compile(r"[ \t\u3000\xa0\f\v*]")  # a line without these displays as it is
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _LEVEL3 = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)]|\d{1,2}\s+(?=[\u4e00-\u9fff]))")
@@ -238,7 +239,9 @@ def render(source: str, spans: tuple[tuple[int, int], ...]) -> str:
     for start, end in spans:
         parts: list[str] = []
         for line in source[start:end].splitlines():
-            shown, _ = display(line.strip())
+            line = line.strip()
+            # Most report lines have no space or emphasis; only those need the character walk.
+            shown = display(line)[0] if _EDITED.search(line) else line
             if not shown:
                 continue
             if parts and not (_CJK.match(parts[-1][-1]) and _CJK.match(shown[0])) and parts[-1][-1] != " ":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -63,11 +64,12 @@ EVIDENCE_HITS = 20  # passages looked at for the answerability signals (more tha
 
 def run(
     snap: Snapshot, encoder: Encoder | None, matcher: PlaceMatcher, question: str, top_k: int,
-    filters: Filters, history: Sequence[Turn], config: RetrievalConfig,
+    filters: Filters, history: Sequence[Turn], config: RetrievalConfig, as_of: int | None = None,
 ) -> Response:
     rewritten = rewrite(question, history, matcher) if history else None
     effective = rewritten or question
-    info = parse_query(effective, matcher)
+    # 今年/去年/明年 count from `as_of` (a reader of an old report asks as of its year), else from today.
+    info = parse_query(effective, matcher, dt.date(as_of, 7, 1) if as_of else None)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
     topic = strip_years(matcher.strip(effective), keep=info.horizons)

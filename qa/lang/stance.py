@@ -1,0 +1,41 @@
+"""Whether a report sentence plans its own year, reviews a past one, or speaks of several years at once.
+
+A report of year Y plans Y ("今年…预期目标", "拟按3%安排", "6%以上") and reviews Y−1 ("比上年增长7.8%",
+"去年…回落到2.6%"). Five-year plans and multi-year reviews ("五年城镇新增就业4500万人", "年均增长7%",
+"2015年…将超过55万亿元") answer neither an annual target nor an annual outcome, so they get their own stance.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.lang.figures import figures
+
+_SPAN = re.compile(r"五年|年均|平均每年|今后|累计|各年度|十[一二三四五六七八九]五(?:期间|时期|末)|以来")
+_PLAN = re.compile(r"今年|本年|拟|预期|力争|计划|主要目标")
+_REVIEW = re.compile(r"去年|上年|过去|全年|回落|降到|下降了|达到了|超过了|比\d{4}年")
+# An outcome measured against its target ("超过预期目标") names the target but reports the result.
+_DONE = re.compile(r"超过预期|好于预期|超额完成|低于预期|未完成|完成了|实现了")
+# "比去年多100万人" gives the difference, not the level asked for.
+_CHANGE = re.compile(r"比(?:去年|上年|前年)(?:多|少|增加|减少)")
+_TARGET_QUALIFIERS = ("左右", "以上", "以内", "以下")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+
+
+def stance(clause: str, sentence: str, report_year: int | None = None) -> str | None:
+    """What a figure's clause states, read from the clause, then the years its sentence names, then the
+    sentence's wording: "plan", "review", "span" (several years), "change" (a difference from last year)
+    or None when nothing says."""
+    years = {int(y) for y in _YEAR.findall(sentence)}
+    past = {y for y in years if report_year is not None and y < report_year}
+    if _SPAN.search(sentence) or len(past) > 1 or (report_year is not None and any(y > report_year for y in years)):
+        return "span"
+    if _CHANGE.search(clause):
+        return "change"
+    if any(f.qualifier in _TARGET_QUALIFIERS for f in figures(clause)) or _PLAN.search(clause):
+        return "plan"
+    if _REVIEW.search(clause) or past or _DONE.search(sentence):
+        return "review"
+    if report_year in years or _PLAN.search(sentence):
+        return "plan"
+    return "review" if _REVIEW.search(sentence) else None
