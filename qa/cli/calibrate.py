@@ -46,7 +46,7 @@ def signals(settings: Settings, path: Path, data_dir: Path, split: str) -> tuple
             continue
         turns = item.get("turns") or [item["question"]]
         found = run(service.snapshot, service.encoder, service.matcher, turns[-1], 10, Filters(),
-                    [Turn(q) for q in turns[:-1]], service.config)
+                    [Turn(q) for q in turns[:-1]], service.config, item.get("as_of"), ans.UNFITTED)
         ev = found.evidence
         xs.append(ev.vector())
         ys.append(0 if item.get("type") == "unanswerable" else 1)

@@ -22,8 +22,8 @@ NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
 _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
-FEATURES = ("coverage", "rare_term", "dense_margin", "lexical_share", "number_question", "number_found",
-            "list_question", "scoped", "preferred_missing")
+FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
+            "number_found", "list_question", "scoped", "preferred_missing")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Evidence:
     """What the top passages say about the question, before any decision."""
 
     coverage: float  # idf-weighted share of the question's content terms in the best of the top passages
+    # The same in one sentence: "人均住房面积" asked, and 人均, 住房 and 面积 each somewhere in the passage, is no answer.
+    sentence_coverage: float
     rare_term: float  # 1 when the question's rarest content term occurs in the top passages
     dense_margin: float  # top cosine minus the cosine of the 10th-20th passages (0 without vectors)
     lexical_share: float  # top BM25 score over what a passage matching every term would score
@@ -71,6 +73,10 @@ class Model:
     def probability(self, ev: Evidence) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, ev.vector(), strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# Signals are gathered through the same run() before any model is fitted (or after FEATURES changed).
+UNFITTED = Model(tuple(0.0 for _ in FEATURES), 0.0, 0.5)
 
 
 @lru_cache(maxsize=1)

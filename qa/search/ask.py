@@ -65,6 +65,7 @@ EVIDENCE_HITS = 20  # passages looked at for the answerability signals (more tha
 def run(
     snap: Snapshot, encoder: Encoder | None, matcher: PlaceMatcher, question: str, top_k: int,
     filters: Filters, history: Sequence[Turn], config: RetrievalConfig, as_of: int | None = None,
+    fitted: ans.Model | None = None,
 ) -> Response:
     rewritten = rewrite(question, history, matcher) if history else None
     effective = rewritten or question
@@ -89,7 +90,7 @@ def run(
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
-    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence)
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
@@ -104,8 +105,10 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
     ideal = sum(terms.values()) or 1.0
     best_sentence = _best_sentence(shown[0].text, terms) if shown else ""
+    in_one = max((ans.coverage(terms, _best_sentence(p.text, terms)) for p in shown[:3]), default=0.0)
     return ans.Evidence(
         coverage=cover,
+        sentence_coverage=in_one,
         rare_term=ans.rare_term_found(terms, top_texts),
         dense_margin=margin,
         lexical_share=min(2.0, (hits[0].lexical if hits else 0.0) / ideal),
