@@ -43,7 +43,8 @@ def choose(backend: str, model: str, device: str) -> str:
 
 
 def load_encoder(model: str, device: str = "cpu", backend: str = "auto", cache: Path | None = None,
-                 calibration: Callable[[], Sequence[str]] = tuple) -> tuple[Encoder | None, str | None]:
+                 calibration: Callable[[], Sequence[str]] = tuple, threads: int | None = None,
+                 ) -> tuple[Encoder | None, str | None]:
     """(encoder, None), or (None, reason) when no model can be loaded; a failed fast backend falls back to torch."""
     if not model or model.lower() in ("none", "off", "lexical"):
         return None, "dense retrieval disabled by REPORTQA_MODEL"
@@ -56,7 +57,7 @@ def load_encoder(model: str, device: str = "cpu", backend: str = "auto", cache: 
             exported = export(Path(model), cache or Path.home() / ".cache" / "reportqa" / "models",
                               calibration() if int8 else (), int8=int8)
             xml = exported.int8 if int8 and exported.int8 else exported.fp32
-            return OpenVINOEncoder(model, xml, exported.folder / "tokenizer.json", chosen), None
+            return OpenVINOEncoder(model, xml, exported.folder / "tokenizer.json", chosen, threads), None
         except (ExportError, EncoderUnavailable, OSError, RuntimeError) as exc:
             if backend != "auto":
                 return None, f"encoder backend {chosen} unavailable: {exc}"

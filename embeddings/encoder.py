@@ -40,6 +40,12 @@ class SentenceTransformerEncoder:
             hf_logging.disable_progress_bar()  # its "Loading weights" bar would interleave with ours
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EncoderUnavailable(f"sentence-transformers is not installed: {exc}") from exc
+        if device and device.startswith("cuda"):
+            import torch  # already imported by sentence-transformers above
+
+            if not torch.cuda.is_available():
+                raise EncoderUnavailable(f"device {device!r} was asked for, but torch {torch.__version__} sees no CUDA GPU "
+                                         "here; use --device cpu (or REPORTQA_DEVICE=cpu)")
         try:
             self._model = SentenceTransformer(model, device=device or "cpu", local_files_only=_is_offline())
         except Exception as exc:  # any loader failure means "no dense retrieval", never a crash

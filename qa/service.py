@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 from embeddings.backends import load_encoder
 from embeddings.encoder import Encoder
 from qa.errors import BadRequest, Conflict, NotFound
+from qa.index import ray_dense
 from qa.index.build import Progress, build_prepared, build_segments, prepare
 from qa.index.live import DenseCallback, LiveIndex
 from qa.index.snapshot import Snapshot
@@ -168,6 +170,15 @@ class QAService:
 
     def embed_pending(self, progress: DenseCallback | None = None, stop: threading.Event | None = None) -> int:
         return self.index.embed_pending(progress, stop)
+
+    def embed_on_ray(self, workers: int, progress: DenseCallback | None = None, shard_size: int | None = None) -> int:
+        """The dense pass on `workers` Ray actors, each loading the encoder this service chose."""
+        if self.encoder is None:
+            return 0
+        backend = self.encoder.backend if self.encoder.backend in ("openvino", "openvino-int8") else "torch"
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        spec = ray_dense.EncoderSpec(self.settings.model, backend, self.settings.device, self.settings.model_cache, threads)
+        return self.index.embed_on_ray(spec, workers, progress, shard_size)
 
     # ----- reads -----------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:

@@ -12,6 +12,9 @@ _PERIODS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "m
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
+_DEVICE = re.compile(r"cpu|cuda(?::\d+)?")
+
+
 class SettingsError(ValueError):
     """A `REPORTQA_*` value that cannot be used; the message names the variable and an example."""
 
@@ -114,4 +117,7 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["model"] = resolve_model(str(values["model"]), base.project_root)
+        if not _DEVICE.fullmatch(str(values["device"]).strip().lower()):
+            raise SettingsError(f"the device must be cpu, cuda or cuda:N (got {values['device']!r})")
+        values["device"] = str(values["device"]).strip().lower()
         return replace(base, **values)  # type: ignore[arg-type]

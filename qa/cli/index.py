@@ -11,7 +11,7 @@ from pathlib import Path
 
 from embeddings.backends import load_encoder
 from qa.cli.bench_encoders import sample_passages
-from qa.cli.common import dense_bar, load_service, open_service, print_json, progress_bar
+from qa.cli.common import bounded_int, dense_bar, load_service, open_service, print_json, progress_bar
 from qa.errors import QAError
 from qa.service import QAService
 from qa.settings import Settings
@@ -24,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ix.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     ix.add_argument("--rebuild", action="store_true",
                     help="rebuild the index from scratch (vectors are reused by content)")
+    ix.add_argument("--ray", type=bounded_int(1, 1024), metavar="WORKERS",
+                    help="run the dense pass on this many Ray actors (RAY_ADDRESS, else a local Ray; needs the ray extra)")
     ix.add_argument("--measure-floor", action="store_true",
                     help="before the dense pass, time PyTorch fp32 on 256 of its passages (the floor speeds are compared to)")
     mode = ix.add_mutually_exclusive_group()
@@ -58,7 +60,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     lexical_s = time.perf_counter() - started
     floor = measure_floor(settings, service) if args.measure_floor else None
     started_dense = time.perf_counter()
-    embedded = service.embed_pending(progress=dense_bar())
+    try:
+        embedded = (service.embed_on_ray(args.ray, progress=dense_bar()) if args.ray
+                    else service.embed_pending(progress=dense_bar()))
+    except QAError as exc:  # Ray missing or a worker that cannot load the encoder; the lexical index stands
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     dense_s = time.perf_counter() - started_dense
     health = service.health()
     backend = service.encoder.backend if service.encoder else "none"

@@ -18,6 +18,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportqa", description="Ask China's government work reports; get cited passages.")
     p.add_argument("--model", help="embedding model id or local folder (env REPORTQA_MODEL)")
     p.add_argument("--data-dir", type=Path, help="index folder (env REPORTQA_DATA_DIR)")
+    p.add_argument("--device", help="where the PyTorch encoder runs: cpu (default), cuda or cuda:N (env REPORTQA_DEVICE)")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
@@ -25,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-NOISY = ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba")
+NOISY = ("bm25s", "transformers", "sentence_transformers", "huggingface_hub", "jieba", "ray")
 
 
 class QuietLibraries(logging.Filter):
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.verbose or args.command == "serve", timestamps=args.command == "serve")
     try:
-        settings = Settings.from_env(model=args.model, data_dir=args.data_dir)
+        settings = Settings.from_env(model=args.model, data_dir=args.data_dir, device=args.device)
         return int(args.run(args, settings) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

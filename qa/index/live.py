@@ -15,7 +15,7 @@ from pathlib import Path
 
 from embeddings.encoder import Encoder
 from qa.errors import Conflict, InsufficientStorage, NotReady
-from qa.index import dense, writer
+from qa.index import dense, ray_dense, writer
 from qa.index.build import Built
 from qa.index.manifest import Manifest
 from qa.index.segment import CorruptIndex, Segment
@@ -138,6 +138,18 @@ class LiveIndex:
     def optimize(self) -> Snapshot:
         change = writer.merge_segments(self.store, self.snapshot, everything=True)
         return self.apply(change) if change is not None else self.snapshot
+
+    def embed_on_ray(self, spec: ray_dense.EncoderSpec, workers: int, progress: DenseCallback | None = None,
+                     shard_size: int | None = None) -> int:
+        """The dense pass on Ray actors instead of this process (same shards, same resume)."""
+        if self.encoder is None or self.vectors is None or self.dense_running.is_set():
+            return 0
+        self.dense_running.set()
+        try:
+            self.vectors.clean()
+            return ray_dense.run(self.vectors, self.snapshot, spec, workers, progress, shard_size)
+        finally:
+            self.dense_running.clear()
 
     def embed_pending(self, progress: DenseCallback | None = None, stop: threading.Event | None = None) -> int:
         """Run the dense pass until every live passage has a vector (resumable; one runs at a time)."""
