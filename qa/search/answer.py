@@ -21,6 +21,8 @@ from qa.lang.tokens import tokenize
 NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
 _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
+_WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出于什么|怎么考虑")
+_REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
             "number_found", "list_question", "scoped", "preferred_missing")
@@ -119,18 +121,28 @@ def number_found(sentence: str, weights: dict[str, float]) -> float:
     return 1.0 if _NUMBER.search(sentence) and coverage(weights, sentence) > 0 else 0.0
 
 
-def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3) -> list[tuple[int, str]]:
-    """Best sentences as (passage index, sentence), in reading order of the passages."""
+def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3,
+            wordings: Sequence[dict[str, float]] = ()) -> list[tuple[int, str]]:
+    """Best sentences as (passage index, sentence), in reading order of the passages. A sentence is scored in
+    the question's best single wording (the question's, or with one term in the reports' words), never in all
+    at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it."""
     wants_number = is_number_question(question)
+    wants_reason = bool(_WHY_QUESTION.search(question))
+
+    def cover(sent: str) -> float:
+        return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
+
     scored: list[tuple[float, int, int, str]] = []
     for p_idx, text in enumerate(passages[:3]):
         for s_idx, (a, b) in enumerate(sentences(text)):
             sent = text[a:b].strip()
             if len(sent) < 4:
                 continue
-            score = coverage(weights, sent)
-            if wants_number and _NUMBER.search(sent):
-                score += 0.15 if score > 0 else 0.0
+            score = cover(sent)
+            if score > 0 and wants_number and _NUMBER.search(sent):
+                score += 0.15
+            if score > 0 and wants_reason and _REASON.search(sent):
+                score += 0.15  # "为什么定在9%左右": the sentence that explains, not the one that states
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
@@ -148,7 +160,8 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
     return "".join(f"{sent}[{p + 1}]" for p, sent in picked)
 
 
-def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None) -> Verdict:
+def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
+           wordings: Sequence[dict[str, float]] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
@@ -165,7 +178,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     fitted = fitted or model()
     confidence = fitted.probability(ev)
-    picked = extract(question, [t.replace("\n", "") for t in texts], weights) if texts else []
+    picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings) if texts else []
     if picked and confidence >= fitted.threshold:
         return Verdict(True, format_answer(picked), round(confidence, 3))
     reason = "报告中没有提到这一数字" if ev.number_question else "报告中没有提到这一内容"

@@ -90,7 +90,7 @@ def run(
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
-    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted)
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 

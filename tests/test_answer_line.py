@@ -1,0 +1,27 @@
+"""The answer line: the sentence that answers, scored in the question's own wording."""
+
+from qa.search.answer import extract
+
+TARGETS = ("今年发展主要预期目标是：经济增长4.5%—5%，在实际工作中努力争取更好结果；城镇新增就业1200万人以上；"
+           "单位国内生产总值二氧化碳排放降低3.8%左右。")
+
+
+def test_a_sentence_is_scored_in_one_wording_not_all_synonyms_at_once() -> None:
+    # The question says 经济增长; its synonyms (国内生产总值, 生产总值) are other wordings, not extra terms.
+    asked = {"经济": 1.0, "增长": 1.5, "目标": 1.7}
+    synonym = {"国内": 3.1, "生产": 1.8, "总值": 3.0, "生产总值": 3.0, "增长": 1.5, "目标": 1.7}
+    everything = {**asked, **synonym}
+    target = "今年发展主要预期目标是：经济增长4.5%—5%，在实际工作中努力争取更好结果；"
+    picked = extract("国家2026年经济增长目标是多少", [TARGETS], everything, wordings=[asked, synonym])
+    assert (0, target) in picked
+    # Scored with all the terms at once, only the CO2 clause is picked: the regression this guards against.
+    alone = extract("国家2026年经济增长目标是多少", [TARGETS], everything)
+    assert [sentence for _, sentence in alone] == ["单位国内生产总值二氧化碳排放降低3.8%左右。"]
+
+
+def test_a_why_question_gets_the_sentence_that_explains() -> None:
+    text = ("2015年全市主要预期目标是：生产总值增长9%左右，一般公共预算收入增长11%。"
+            "这里要着重说明一下，提出9%左右的经济增长目标，综合考虑了发展的环境、需要和可能。")
+    weights = {"经济": 1.0, "增长": 1.5, "目标": 1.7, "9%": 2.0}
+    picked = extract("为什么把2015年经济增长目标定在9%左右", [text], weights, max_sentences=1)
+    assert picked == [(0, "这里要着重说明一下，提出9%左右的经济增长目标，综合考虑了发展的环境、需要和可能。")]
