@@ -6,6 +6,7 @@ import os
 import numpy as np
 import pytest
 
+from qa.index import ray_dense
 from qa.index.vectors import VectorStore
 from qa.ingest.chunking import embedding_text
 from qa.service import QAService
@@ -71,3 +72,16 @@ def test_ray_dense_pass_writes_shards_that_resume(ray_local, tmp_path, caplog) -
     assert again.snapshot.embedded == total - lost_count
     assert again.embed_on_ray(2, shard_size=40) == lost_count
     assert again.snapshot.embedded == total
+
+
+def test_a_worker_that_cannot_load_the_encoder_is_a_clear_error(ray_local, tmp_path) -> None:
+    settings = Settings(model=real_model(), data_dir=tmp_path / "d", project_root=REPO, seeds_dir=REPO / "seeds")
+    service = QAService.create(settings)
+    service.ensure_index()
+    store = service.index.vectors
+    assert isinstance(store, VectorStore)
+    broken = ray_dense.EncoderSpec(str(tmp_path / "no-such-model"), "torch", "cpu", None, 1)
+    with pytest.raises(ray_dense.RayUnavailable, match="stopped after 0 passages"):
+        ray_dense.run(store, service.snapshot, broken, 2, shard_size=40)
+    assert service.snapshot.embedded == 0  # nothing half-installed; the in-process pass still works
+    assert service.embed_pending() == service.snapshot.alive_rows

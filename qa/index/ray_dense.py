@@ -50,8 +50,8 @@ class ShardWriter:
     def __init__(self, spec: EncoderSpec, folder_root: Path, dim: int) -> None:
         from embeddings.backends import load_encoder  # in the worker process
 
-        if spec.device == "cpu":
-            import torch
+        if spec.backend == "torch" and spec.device == "cpu":
+            import torch  # only the PyTorch backend needs it; OpenVINO takes `threads` below
 
             torch.set_num_threads(spec.threads)
         encoder, reason = load_encoder(spec.model, spec.device, spec.backend, spec.cache, threads=spec.threads)
@@ -111,14 +111,19 @@ def run(vectors: VectorStore, snap: Snapshot, spec: EncoderSpec, workers: int,
     embedded = 0
     done_before, total = snap.embedded, snap.alive_rows
     pids: set[int] = set()
-    for batch in written.iter_batches(batch_size=1, batch_format="numpy"):
-        embedded += int(batch["count"].sum())
-        pids.update(int(p) for p in batch["worker"])
-        if progress:
-            rate = embedded / max(time.perf_counter() - started, 1e-9)
-            remaining = total - done_before - embedded
-            progress(DenseProgress(done_before + embedded, total, rate, remaining / rate if rate else None))
-    snap.install_vectors(vectors.load())
+    try:
+        for batch in written.iter_batches(batch_size=1, batch_format="numpy"):
+            embedded += int(batch["count"].sum())
+            pids.update(int(p) for p in batch["worker"])
+            if progress:
+                rate = embedded / max(time.perf_counter() - started, 1e-9)
+                remaining = total - done_before - embedded
+                progress(DenseProgress(done_before + embedded, total, rate, remaining / rate if rate else None))
+    except Exception as exc:  # a worker that died or could not load the encoder: Ray wraps it in its own types
+        raise RayUnavailable(f"the Ray dense pass stopped after {embedded} passages (their shards are kept; "
+                             f"a rerun embeds the rest): {type(exc).__name__}: {str(exc)[:500]}") from exc
+    finally:
+        snap.install_vectors(vectors.load())
     log.info("ray dense pass: %d passages embedded by %d workers in %.0f s", embedded, len(pids),
              time.perf_counter() - started)
     return embedded
