@@ -83,7 +83,7 @@ def run(
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
     terms = {t: w for t, w in snap.idf(ans.question_terms(expanded)).items() if w > 0}
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
-    wordings = [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
+    wordings = wording_weights(snap, topic)
     evidence = gather(effective, wordings, info, scope, hits, shown)
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
@@ -92,6 +92,11 @@ def run(
         evidence = replace(evidence, missing_inner=unnamed[0])
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings)
     return Response(shown, verdict, rewritten, info, scope, evidence)
+
+
+def wording_weights(snap: Snapshot, topic: str) -> list[dict[str, float]]:
+    """idf-weighted content terms of each wording of `topic` (its own, or with one term in the reports' words)."""
+    return [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
 
 
 def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
@@ -104,8 +109,9 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     background = dense[10:20] or dense[len(dense) // 2:]
     margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
     ideal = sum(terms.values()) or 1.0
-    best_sentence = _best_sentence(shown[0].text, terms) if shown else ""
-    in_one = max((ans.coverage(terms, _best_sentence(p.text, terms)) for p in shown[:3]), default=0.0)
+    best_sentences = [_best_sentence(p.text, terms) for p in shown[:3]]
+    best_sentence = best_sentences[0] if best_sentences else ""
+    in_one = max((ans.coverage(terms, s) for s in best_sentences), default=0.0)
     return ans.Evidence(
         coverage=cover,
         sentence_coverage=in_one,

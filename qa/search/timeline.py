@@ -13,11 +13,11 @@ from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import YEAR
 from qa.lang.stance import stance
-from qa.lang.synonyms import expand_query, variants
+from qa.lang.synonyms import expand_query
 from qa.lang.tokens import tokenize
 from qa.records import Document, Filters, TimelineEntry
-from qa.search.answer import coverage, question_terms
-from qa.search.ask import passage_at
+from qa.search.answer import coverage
+from qa.search.ask import passage_at, wording_weights
 from qa.search.phase import phase_of
 from qa.search.retrieval import Hit, RetrievalConfig, rank_rows
 from qa.search.scope import Scope, filter_documents
@@ -74,7 +74,7 @@ def entries(snap: Snapshot, query_vec: np.ndarray | None, docs: list[Document], 
     weights = snap.idf(terms)
     # How much of the metric a clause names, in any one of its wordings (GDP, 国内生产总值, 经济增长).
     metric = _STANCE_WORDS.sub(" ", topic)
-    wordings = [{t: w for t, w in snap.idf(question_terms(v)).items() if w > 0} for v in variants(metric)]
+    wordings = wording_weights(snap, metric)
     out = []
     for doc in docs:
         scope = Scope((doc.doc_id,), phase=phase)
