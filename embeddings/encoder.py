@@ -40,11 +40,13 @@ class SentenceTransformerEncoder:
             hf_logging.disable_progress_bar()  # its "Loading weights" bar would interleave with ours
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EncoderUnavailable(f"sentence-transformers is not installed: {exc}") from exc
-        if device and device.startswith("cuda"):
+        if device and device != "cpu":
             import torch  # already imported by sentence-transformers above
 
-            if not torch.cuda.is_available():
-                raise EncoderUnavailable(f"device {device!r} was asked for, but torch {torch.__version__} sees no CUDA GPU "
+            found = torch.backends.mps.is_available() if device == "mps" else torch.cuda.is_available()
+            if not found:
+                kind = "Apple MPS device" if device == "mps" else "CUDA GPU"
+                raise EncoderUnavailable(f"device {device!r} was asked for, but torch {torch.__version__} sees no {kind} "
                                          "here; use --device cpu (or REPORTQA_DEVICE=cpu)")
         try:
             self._model = SentenceTransformer(model, device=device or "cpu", local_files_only=_is_offline())

@@ -176,7 +176,9 @@ class QAService:
         if self.encoder is None:
             return 0
         backend = self.encoder.backend if self.encoder.backend in ("openvino", "openvino-int8") else "torch"
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        # Locally the actors share this machine's cores; on a cluster (RAY_ADDRESS) each actor is scheduled on
+        # one CPU of some node whose size the driver cannot see, so it runs one thread and N fills the cores.
+        threads = 1 if os.environ.get("RAY_ADDRESS") else max(1, (os.cpu_count() or 1) // workers)
         spec = ray_dense.EncoderSpec(self.settings.model, backend, self.settings.device, self.settings.model_cache, threads)
         return self.index.embed_on_ray(spec, workers, progress, shard_size)
 

@@ -12,7 +12,7 @@ _PERIODS = {"second": 1.0, "sec": 1.0, "s": 1.0, "minute": 60.0, "min": 60.0, "m
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
-_DEVICE = re.compile(r"cpu|cuda(?::\d+)?")
+_DEVICE = re.compile(r"cpu|mps|cuda(?::\d+)?")
 
 
 class SettingsError(ValueError):
@@ -107,7 +107,7 @@ class Settings:
             "api_token": env.get("REPORTQA_API_TOKEN", ""),
             "max_question_chars": _int(env, "REPORTQA_MAX_QUESTION_CHARS", base.max_question_chars),
             "max_upload_bytes": _int(env, "REPORTQA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
-            "device": env.get("REPORTQA_DEVICE", base.device),
+            "device": env.get("REPORTQA_DEVICE", "").strip() or base.device,  # set but empty: the default
             "cors_origins": _origins(env.get("REPORTQA_CORS_ORIGINS", "")),
             "rate_limit": parse_rate_limit(env.get("REPORTQA_RATE_LIMIT", "")),
             "log_questions": env.get("REPORTQA_LOG_QUESTIONS", "").strip().lower() in ("1", "true", "yes", "on"),
@@ -118,6 +118,6 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["model"] = resolve_model(str(values["model"]), base.project_root)
         if not _DEVICE.fullmatch(str(values["device"]).strip().lower()):
-            raise SettingsError(f"the device must be cpu, cuda or cuda:N (got {values['device']!r})")
+            raise SettingsError(f"the device must be cpu, cuda, cuda:N or mps (got {values['device']!r})")
         values["device"] = str(values["device"]).strip().lower()
         return replace(base, **values)  # type: ignore[arg-type]

@@ -266,3 +266,40 @@ def test_an_upload_during_an_index_run_elsewhere_is_a_clear_409(base: Settings, 
     after = _check_loads(base)
     assert len([d for d in after.snapshot.documents if d.startswith("r")]) == 120
     assert os.path.exists(base.data_dir / "manifest.json")
+
+
+def test_two_processes_embedding_one_index_take_turns(base: Settings, tmp_path: Path) -> None:
+    """`reportqa index` beside `serve`: the second dense pass waits for the first (never deleting its shard in
+    flight as half-written), then takes in its shards and embeds only what is left."""
+    service = QAService(base, encoder=FakeEncoder())
+    service.load()
+    service.index_paths([_reports(tmp_path / "more", 40)])
+    total = service.snapshot.alive_rows
+    body = """
+        from qa.index import dense
+        dense.SHARD_SIZE = 20
+        service.load()
+        slow = service.encoder.encode_passages  # slower still: the test must see this pass hold the lock
+        service.encoder.encode_passages = lambda texts, *a, **k: (time.sleep(0.3), slow(texts, *a, **k))[1]
+        service.embed_pending()
+        print("finished", service.snapshot.embedded, file=sys.stderr, flush=True)
+    """
+    proc = subprocess.Popen(_script(base.data_dir, body), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=REPO)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    store = service.index.vectors
+    assert store is not None
+    deadline = time.monotonic() + 60
+    while True:  # until the other process holds the dense-pass lock
+        with store.dense_pass() as turn:
+            if not turn.held:
+                break
+        assert time.monotonic() < deadline, "the other process never started its dense pass"
+        time.sleep(0.02)
+    mine = service.index.embed_pending()  # blocks until the other pass ends
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert f"finished {total}" in err  # the other process embedded everything, undisturbed
+    assert mine == 0 and service.snapshot.embedded == total  # ... and this one took its shards in
+    with store.dense_pass() as turn:
+        assert turn.held and not turn.waited

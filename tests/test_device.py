@@ -26,8 +26,16 @@ def test_cuda_loads_on_a_gpu_and_is_refused_with_a_reason_without_one() -> None:
 
 def test_device_setting_is_checked() -> None:
     assert Settings.from_env(device="CUDA:1").device == "cuda:1"
-    with pytest.raises(SettingsError, match="cpu, cuda or cuda:N"):
+    assert Settings.from_env(device="mps").device == "mps"
+    with pytest.raises(SettingsError, match="cpu, cuda, cuda:N or mps"):
         Settings.from_env(device="tpu")
+
+
+def test_an_empty_device_variable_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTQA_DEVICE", "  ")
+    assert Settings.from_env().device == "cpu"
+    monkeypatch.setenv("REPORTQA_DEVICE", "cuda:0")
+    assert Settings.from_env().device == "cuda:0"
 
 
 def test_bad_device_flag_is_one_line_error(tmp_path) -> None:
@@ -35,4 +43,4 @@ def test_bad_device_flag_is_one_line_error(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-m", "qa", "--device", "gpu0", "status"], capture_output=True, text=True,
                          env=env, timeout=60)
     assert out.returncode == 2
-    assert out.stderr.strip() == "error: the device must be cpu, cuda or cuda:N (got 'gpu0')"
+    assert out.stderr.strip() == "error: the device must be cpu, cuda, cuda:N or mps (got 'gpu0')"

@@ -1,5 +1,7 @@
 """Follow-up rewriting on its own: what inherits the earlier place, year and topic, and what stands alone."""
 
+import datetime as dt
+
 import pytest
 
 from qa.lang.places import PlaceMatcher
@@ -33,3 +35,10 @@ def test_no_history_means_no_rewrite() -> None:
 def test_context_accumulates_over_several_turns() -> None:
     history = [*FIRST, Turn("那萧山呢？")]
     assert rewrite("2024年呢？", history, MATCHER) == "萧山2024年新增多少家国家高新技术企业"
+
+
+def test_relative_years_count_from_the_readers_date() -> None:
+    # Read as of 2021, the first turn's 去年 is 2020, and the follow-up inherits that year, not today's 去年.
+    history = [Turn("杭州去年新增多少家国家高新技术企业", "2010家")]
+    assert rewrite("那萧山呢？", history, MATCHER, dt.date(2021, 7, 1)) == "萧山2020年新增多少家国家高新技术企业"
+    assert rewrite("那萧山呢？", history, MATCHER, dt.date(2024, 7, 1)) == "萧山2023年新增多少家国家高新技术企业"

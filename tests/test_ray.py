@@ -85,3 +85,34 @@ def test_a_worker_that_cannot_load_the_encoder_is_a_clear_error(ray_local, tmp_p
         ray_dense.run(store, service.snapshot, broken, 2, shard_size=40)
     assert service.snapshot.embedded == 0  # nothing half-installed; the in-process pass still works
     assert service.embed_pending() == service.snapshot.alive_rows
+
+
+class _FailingRay:
+    def __init__(self, exc: Exception) -> None:
+        self.exc, self.calls = exc, []
+
+    def init(self, **kwargs) -> None:
+        self.calls.append(kwargs)
+        raise self.exc
+
+
+def test_ray_start_up_failures_are_clear_errors(monkeypatch) -> None:
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.9:6379")
+    ray = _FailingRay(ConnectionError("could not reach GCS"))
+    with pytest.raises(ray_dense.RayUnavailable, match=r"cluster at RAY_ADDRESS=10\.0\.0\.9:6379: ConnectionError"):
+        ray_dense._connect(ray, 2)
+    monkeypatch.delenv("RAY_ADDRESS")
+    ray = _FailingRay(ValueError("bad resources"))
+    with pytest.raises(ray_dense.RayUnavailable, match="cannot start a local Ray: ValueError: bad resources"):
+        ray_dense._connect(ray, 2)
+    # A private local Ray, even where another already runs on this machine; one CPU beyond the actors'.
+    assert ray.calls[0]["address"] == "local" and ray.calls[0]["num_cpus"] == 3
+
+
+def test_without_ray_data_the_pass_says_what_to_install(monkeypatch, tmp_path) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray.data", None)  # what a missing pyarrow or a bare `pip install ray` gives
+    spec = ray_dense.EncoderSpec("m", "torch", "cpu", None, 1)
+    with pytest.raises(ray_dense.RayUnavailable, match=r"pip install -e '\.\[ray\]'"):
+        ray_dense.run(VectorStore(tmp_path, "m", 4), None, spec, 2)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportqa", description="Ask China's government work reports; get cited passages.")
     p.add_argument("--model", help="embedding model id or local folder (env REPORTQA_MODEL)")
     p.add_argument("--data-dir", type=Path, help="index folder (env REPORTQA_DATA_DIR)")
-    p.add_argument("--device", help="where the PyTorch encoder runs: cpu (default), cuda or cuda:N (env REPORTQA_DEVICE)")
+    p.add_argument("--device", help="where the PyTorch encoder runs: cpu (default), cuda, cuda:N or mps (env REPORTQA_DEVICE)")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
     for command in COMMANDS:

@@ -146,8 +146,12 @@ class LiveIndex:
             return 0
         self.dense_running.set()
         try:
-            self.vectors.clean()
-            return ray_dense.run(self.vectors, self.snapshot, spec, workers, progress, shard_size)
+            with self.vectors.dense_pass() as turn:
+                if not turn.held:
+                    raise Conflict(f"another process is embedding this index ({self.vectors.folder}); "
+                                   "its shards count here too: run the Ray pass again when it is done")
+                self.vectors.clean()
+                return ray_dense.run(self.vectors, self.snapshot, spec, workers, progress, shard_size)
         finally:
             self.dense_running.clear()
 
@@ -157,7 +161,14 @@ class LiveIndex:
             return 0
         self.dense_running.set()
         try:
-            self.vectors.clean()
-            return dense.run(self.vectors, lambda: self.snapshot, self.encoder, progress, stop)
+            # Another process (`reportqa index` beside `serve`) may be embedding the same index: wait for it,
+            # then take in its shards, so this pass embeds only what is still missing.
+            with self.vectors.dense_pass(wait=stop or threading.Event()) as turn:
+                if not turn.held:
+                    return 0
+                if turn.waited:
+                    self.snapshot.install_vectors(self.vectors.load())
+                self.vectors.clean()
+                return dense.run(self.vectors, lambda: self.snapshot, self.encoder, progress, stop)
         finally:
             self.dense_running.clear()

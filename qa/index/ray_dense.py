@@ -1,18 +1,21 @@
 """The dense pass on Ray Data (the optional `ray` extra): a pool of encoder actors writes the same vector shards.
 
-The driver lists the passages no shard holds yet, shortest first, and hands them to Ray Data in blocks of one
-shard each. Every actor loads the encoder once and commits each shard itself, durably and checksummed, into
-the index's vector folder, exactly as the in-process pass does; the index takes them in on its next load (or
-at once, here). A killed run loses only the shards in flight and a rerun embeds only what is still missing.
-`RAY_ADDRESS` points at an existing cluster; without it a local Ray of `workers` CPUs is started. Every
-worker must see the data folder and the model at the same paths (a shared file system on a cluster).
+The driver writes the passages no shard holds yet, shortest first, to Parquet files of one shard each beside
+the vectors, and hands Ray Data their names. Every actor loads the encoder once, reads one file at a time and
+commits its shard itself, durably and checksummed, into the index's vector folder, exactly as the in-process
+pass does; the index takes them in on its next load (or at once, here). A killed run loses only the shards in
+flight and a rerun embeds only what is still missing. `RAY_ADDRESS` points at an existing cluster; without it
+a private local Ray of `workers` + 1 CPUs is started. Every worker must see the data folder, the model and the
+model export cache at the same paths (a shared file system on a cluster).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,51 +66,99 @@ class ShardWriter:
         self.store = VectorStore(folder_root, spec.model, dim)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        ids = [str(i) for i in batch["id"]]
-        vectors = self.encoder.encode_passages([str(t) for t in batch["text"]])
-        name = self.store.write(ids, vectors)
-        return {"shard": np.asarray([name]), "count": np.asarray([len(ids)]), "worker": np.asarray([os.getpid()])}
+        import pyarrow.parquet as pq  # a dependency of ray[data]
+
+        names, counts = [], []
+        for part in batch["part"]:  # one Parquet file of pending passages is one shard
+            table = pq.read_table(str(part))
+            ids = [str(i) for i in table.column("id").to_pylist()]
+            vectors = self.encoder.encode_passages([str(t) for t in table.column("text").to_pylist()])
+            names.append(self.store.write(ids, vectors))
+            counts.append(len(ids))
+        return {"shard": np.asarray(names), "count": np.asarray(counts),
+                "worker": np.asarray([os.getpid()] * len(names))}
 
 
-def pending(snap: Snapshot) -> list[dict[str, str]]:
-    """The live passages with no vector, shortest first (batches pad little), as Ray Data rows."""
+def pending_parts(snap: Snapshot, folder: Path, part_rows: int) -> int:
+    """Write the live passages with no vector, shortest first (batches pad little), as Parquet files of
+    `part_rows` rows (one shard each) into `folder`; returns how many files. The driver holds one file's texts
+    in memory at a time, and the workers read them from the files (on the shared file system a cluster needs
+    anyway)."""
+    import pyarrow as pa  # a dependency of ray[data]
+    import pyarrow.parquet as pq
+
     missing, lengths = snap.missing_vectors()
-    rows = missing[np.argsort(lengths, kind="stable")].tolist()
-    out = []
-    for row in rows:
-        chunk = snap.chunk(row)
-        out.append({"id": chunk.chunk_id, "text": embedding_text(snap.document_of(row).title, chunk.section, chunk.text)})
-    return out
+    rows = missing[np.argsort(lengths, kind="stable")]
+    folder.mkdir(parents=True, exist_ok=True)
+    for part, begin in enumerate(range(0, len(rows), part_rows)):
+        ids, texts = [], []
+        for row in rows[begin:begin + part_rows].tolist():
+            chunk = snap.chunk(row)
+            ids.append(chunk.chunk_id)
+            texts.append(embedding_text(snap.document_of(row).title, chunk.section, chunk.text))
+        # Zero-padded names: Ray reads the files in name order, which keeps the shortest-first order.
+        pq.write_table(pa.table({"id": ids, "text": texts}), folder / f"part-{part:06d}.parquet")
+    return -(-len(rows) // part_rows)
+
+
+def _connect(ray: Any, workers: int) -> None:
+    """Join RAY_ADDRESS, else start a private local Ray; any failure is a RayUnavailable that says why."""
+    address = os.environ.get("RAY_ADDRESS")
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        else:
+            # "local" starts a new Ray even where one already runs on this machine, instead of failing to join it.
+            # One CPU beyond the actors': Ray Data keeps some for its own operators and would run fewer actors.
+            ray.init(address="local", num_cpus=workers + 1, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+    except Exception as exc:  # ConnectionError, ValueError, RuntimeError...: Ray has no common base class
+        where = f"the Ray cluster at RAY_ADDRESS={address}" if address else "a local Ray"
+        raise RayUnavailable(f"cannot start {where}: {type(exc).__name__}: {str(exc)[:300]}") from exc
 
 
 def run(vectors: VectorStore, snap: Snapshot, spec: EncoderSpec, workers: int,
         progress: Callable[[DenseProgress], None] | None = None, shard_size: int | None = None) -> int:
     """Embed every passage of `snap` that has no vector on `workers` Ray actors; returns how many were embedded.
-    The new shards are installed into `snap` when the run ends."""
+    The new shards are installed into `snap` when the run ends. The caller holds the dense-pass lock."""
     try:
         import ray  # optional: pip install -e '.[ray]'
+        import ray.data
     except ImportError as exc:
-        raise RayUnavailable("Ray is not installed: pip install -e '.[ray]' (or pip install 'ray[data]')") from exc
-    items = pending(snap)
-    if not items:
-        return 0
+        raise RayUnavailable(f"Ray Data is not installed ({exc}): pip install -e '.[ray]' "
+                             "(or pip install 'ray[data]')") from exc
+    size = shard_size or SHARD_SIZE
+    root = vectors.folder.parent
+    for stale in root.glob(".ray-pending-*"):  # a killed driver's; the dense-pass lock says no one else uses it
+        shutil.rmtree(stale, ignore_errors=True)
+    parts = root / f".ray-pending-{uuid.uuid4().hex[:12]}"
+    try:
+        files = pending_parts(snap, parts, size)
+        if not files:
+            return 0
+        return _embed(ray, parts, files, vectors, snap, spec, workers, progress)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+        snap.install_vectors(vectors.load())
+
+
+def _embed(ray: Any, parts: Path, files: int, vectors: VectorStore, snap: Snapshot, spec: EncoderSpec, workers: int,
+           progress: Callable[[DenseProgress], None] | None) -> int:
     started = time.perf_counter()
     if not ray.is_initialized():
-        address = os.environ.get("RAY_ADDRESS")
-        if address:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-        else:
-            # One CPU beyond the actors': Ray Data keeps some for its own operators and would run fewer actors.
-            ray.init(num_cpus=workers + 1, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        _connect(ray, workers)
     context: Any = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
-    size = shard_size or SHARD_SIZE
-    dataset = ray.data.from_items(items, override_num_blocks=max(1, -(-len(items) // size)))
+    # One row (and block) per file: the driver never ships texts, and each actor takes one shard at a time.
+    paths = sorted(str(p) for p in parts.glob("part-*.parquet"))
+    dataset = ray.data.from_items([{"part": p} for p in paths], override_num_blocks=files)
     # A fixed pool, one shard in flight per actor: by default Ray queues several batches on the first actor
-    # that is ready and retires the others as idle, so a short run would use one worker.
+    # that is ready and retires the others as idle, so a short run would use one worker. On a GPU each
+    # actor asks Ray for one, which also makes Ray set CUDA_VISIBLE_DEVICES for it (else it hides them all).
     pool = ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1)
+    gpus = 1 if spec.device.startswith("cuda") else 0
     written = dataset.map_batches(ShardWriter, fn_constructor_args=(spec, vectors.folder.parent, vectors.dim),
-                                  batch_size=size, compute=pool, num_cpus=1, batch_format="numpy")
+                                  batch_size=1, compute=pool, num_cpus=1, num_gpus=gpus, batch_format="numpy")
     embedded = 0
     done_before, total = snap.embedded, snap.alive_rows
     pids: set[int] = set()
@@ -122,8 +173,6 @@ def run(vectors: VectorStore, snap: Snapshot, spec: EncoderSpec, workers: int,
     except Exception as exc:  # a worker that died or could not load the encoder: Ray wraps it in its own types
         raise RayUnavailable(f"the Ray dense pass stopped after {embedded} passages (their shards are kept; "
                              f"a rerun embeds the rest): {type(exc).__name__}: {str(exc)[:500]}") from exc
-    finally:
-        snap.install_vectors(vectors.load())
     log.info("ray dense pass: %d passages embedded by %d workers in %.0f s", embedded, len(pids),
              time.perf_counter() - started)
     return embedded

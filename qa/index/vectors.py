@@ -7,12 +7,15 @@ record); a kill loses at most the shard in flight, and the next run embeds only 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +36,14 @@ class Shard:
     name: str
     ids: np.ndarray  # S20 chunk ids
     vectors: np.ndarray  # float32, one row per id
+
+
+@dataclass(frozen=True)
+class DenseTurn:
+    """Whether this process holds the dense-pass lock, and whether another process's pass ran first."""
+
+    held: bool
+    waited: bool
 
 
 class VectorStore:
@@ -94,8 +105,34 @@ class VectorStore:
         fsync_dir(self.folder)
         return name
 
+    @contextmanager
+    def dense_pass(self, wait: threading.Event | None = None, poll: float = 1.0) -> Iterator[DenseTurn]:
+        """The folder's dense-pass lock, held while one process (or its Ray actors) embeds. Only the holder may
+        `clean()`: to anyone else, the holder's shard in flight looks half-written. With `wait`, a busy lock is
+        polled until it frees or `wait` is set; without, it is given up at once. The kernel drops the lock with
+        its process, so a killed pass never blocks the next."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "DENSE.lock", "a+", encoding="utf-8") as fh:
+            waited = False
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not waited and wait is not None:
+                        log.warning("another process is embedding %s; waiting for it to finish", self.folder)
+                    if wait is None or wait.wait(poll):
+                        yield DenseTurn(held=False, waited=waited)
+                        return
+                    waited = True
+            try:
+                yield DenseTurn(held=True, waited=waited)
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
     def clean(self) -> int:
-        """Remove half-written shards (a crash between the data file and its record); returns how many."""
+        """Remove half-written shards (a crash between the data file and its record); returns how many.
+        Call it only inside `dense_pass()`."""
         removed = 0
         if not self.folder.is_dir():
             return 0

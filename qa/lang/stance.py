@@ -11,15 +11,21 @@ import re
 
 from qa.lang.figures import figures
 
-_SPAN = re.compile(r"五年|年均|平均每年|今后|累计|各年度|十[一二三四五六七八九]五(?:期间|时期|末)|以来")
+_SPAN = re.compile(r"五年|年均|平均每年|各年度|十[一二三四五六七八九]五(?:期间|时期|末)|以来")
+# Words that speak of several years only in the clause that gives the figure: elsewhere in the sentence they
+# often frame an annual figure ("今后要…，今年经济增长6%左右", "累计…，其中今年…").
+_SPAN_CLAUSE = re.compile(r"累计|今后")
 _PLAN = re.compile(r"今年|本年|拟|预期|力争|计划|主要目标")
-_REVIEW = re.compile(r"去年|上年|过去|全年|回落|降到|下降了|达到了|超过了|比\d{4}年")
+_REVIEW = re.compile(r"(?<!比)(?:去年|上年)|过去|回落|降到|下降了|达到了|超过了")
+# A comparison frames targets ("比上年增长8%左右") as well as results ("比上年增长7.8%"): the qualifier decides.
+_COMPARISON = re.compile(r"比(?:去年|上年|\d{4}年)|同比")
 # An outcome measured against its target ("超过预期目标") names the target but reports the result.
-_DONE = re.compile(r"超过预期|好于预期|超额完成|低于预期|未完成|完成了|实现了")
+_DONE = re.compile(r"超过预期|好于预期|高于预期|超额完成|低于预期|未完成|完成了|实现了")
 # "比去年多100万人" gives the difference, not the level asked for.
 _CHANGE = re.compile(r"比(?:去年|上年|前年)(?:多|少|增加|减少)")
 _TARGET_QUALIFIERS = ("左右", "以上", "以内", "以下")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+# A year after 比 is the base of a comparison ("比2010年翻一番"), not a year the sentence reports on.
+_YEAR = re.compile(r"(?<![\d比])((?:19|20)\d\d)年")
 
 
 def stance(clause: str, sentence: str, report_year: int | None = None) -> str | None:
@@ -28,13 +34,19 @@ def stance(clause: str, sentence: str, report_year: int | None = None) -> str | 
     or None when nothing says."""
     years = {int(y) for y in _YEAR.findall(sentence)}
     past = {y for y in years if report_year is not None and y < report_year}
-    if _SPAN.search(sentence) or len(past) > 1 or (report_year is not None and any(y > report_year for y in years)):
+    if (_SPAN.search(sentence) or _SPAN_CLAUSE.search(clause) or len(past) > 1
+            or (report_year is not None and any(y > report_year for y in years))):
         return "span"
     if _CHANGE.search(clause):
         return "change"
-    if any(f.qualifier in _TARGET_QUALIFIERS for f in figures(clause)) or _PLAN.search(clause):
+    if _PLAN.search(clause):
         return "plan"
-    if _REVIEW.search(clause) or past or _DONE.search(sentence):
+    # A past year or review word in the clause outweighs a qualifier: "去年…稳定在5%左右" is a result.
+    if _REVIEW.search(clause) or {int(y) for y in _YEAR.findall(clause)} & past:
+        return "review"
+    if any(f.qualifier in _TARGET_QUALIFIERS for f in figures(clause)):
+        return "plan"
+    if _COMPARISON.search(clause) or past or _DONE.search(sentence):
         return "review"
     if report_year in years or _PLAN.search(sentence):
         return "plan"

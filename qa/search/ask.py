@@ -67,10 +67,11 @@ def run(
     filters: Filters, history: Sequence[Turn], config: RetrievalConfig, as_of: int | None = None,
     fitted: ans.Model | None = None,
 ) -> Response:
-    rewritten = rewrite(question, history, matcher) if history else None
-    effective = rewritten or question
     # 今年/去年/明年 count from `as_of` (a reader of an old report asks as of its year), else from today.
-    info = parse_query(effective, matcher, dt.date(as_of, 7, 1) if as_of else None)
+    today = dt.date(as_of, 7, 1) if as_of else None
+    rewritten = rewrite(question, history, matcher, today) if history else None
+    effective = rewritten or question
+    info = parse_query(effective, matcher, today)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
     topic = strip_years(matcher.strip(effective), keep=info.horizons)

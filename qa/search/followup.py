@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -36,25 +37,31 @@ def _is_followup(question: str, topic: str) -> bool:
     return not content
 
 
-def rewrite(question: str, history: Sequence[Turn], matcher: PlaceMatcher) -> str | None:
-    """A self-contained version of a follow-up question, or None if it already stands alone."""
+def rewrite(
+    question: str, history: Sequence[Turn], matcher: PlaceMatcher, today: dt.date | None = None,
+) -> str | None:
+    """A self-contained version of a follow-up question, or None if it already stands alone.
+
+    `today` is the date 今年/去年 count from, the same one the question itself is read with: the rewrite
+    spells the years out, so an earlier turn's 去年 must become the year the reader meant.
+    """
     context: str | None = None
     for turn in history:
         if turn.question.strip():
-            context = _resolve(turn.question, context, matcher)
+            context = _resolve(turn.question, context, matcher, today)
     if context is None:
         return None
-    resolved = _resolve(question, context, matcher)
+    resolved = _resolve(question, context, matcher, today)
     return resolved if resolved != question else None
 
 
-def _resolve(question: str, context: str | None, matcher: PlaceMatcher) -> str:
+def _resolve(question: str, context: str | None, matcher: PlaceMatcher, today: dt.date | None) -> str:
     if not context:
         return question
     topic = _strip_context(question, matcher)
     if not _is_followup(question, topic):
         return question
-    new, old = parse_query(question, matcher), parse_query(context, matcher)
+    new, old = parse_query(question, matcher, today), parse_query(context, matcher, today)
     regions = new.regions or old.regions
     years = new.years or old.years
     old_topic = _strip_context(context, matcher)

@@ -116,9 +116,11 @@ class _Reading:
         or it is a change rather than a level; 0 for a figure of other years, or none."""
         if not self.has_figure or not self.coverage or self.stance == "span":
             return 0
+        if self.stance == "change":  # whatever the phase: a difference is never the level asked for
+            return 1
         if phase is None or self.stance == phase:
             return 2
-        return 1 if self.stance in (None, "change") else 0
+        return 1 if self.stance is None else 0
 
 
 def _reading(snap: Snapshot, row: int, terms: list[str], wordings: list[dict[str, float]], year: int | None) -> _Reading:
