@@ -1,5 +1,8 @@
 """The answer line: the sentence that answers, scored in the question's own wording."""
 
+from dataclasses import replace
+
+from qa.search import answer as ans
 from qa.search.answer import extract
 
 TARGETS = ("今年发展主要预期目标是：经济增长4.5%—5%，在实际工作中努力争取更好结果；城镇新增就业1200万人以上；"
@@ -25,3 +28,21 @@ def test_a_why_question_gets_the_sentence_that_explains() -> None:
     weights = {"经济": 1.0, "增长": 1.5, "目标": 1.7, "9%": 2.0}
     picked = extract("为什么把2015年经济增长目标定在9%左右", [text], weights, max_sentences=1)
     assert picked == [(0, "这里要着重说明一下，提出9%左右的经济增长目标，综合考虑了发展的环境、需要和可能。")]
+
+
+def _evidence(**changes: object) -> ans.Evidence:
+    base = ans.Evidence(coverage=0.4, sentence_coverage=0.4, rare_term=0.0, dense_margin=0.0, lexical_share=0.3,
+                        number_question=1.0, number_found=0.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_a_noun_no_report_uses_is_named_in_the_reason() -> None:
+    strict = ans.Model(tuple(0.0 for _ in ans.FEATURES), -5.0, 0.5)  # declines whatever the signals say
+    texts = ["2020年，全市实现地区生产总值16106亿元。"]
+    verdict = ans.decide("杭州2020年电影院票房有多少", texts, {"票房": 5.0}, _evidence(unseen=("电影院", "票房")), strict)
+    assert not verdict.answerable
+    assert verdict.reason == "报告中没有提到“电影院”、“票房”"
+    assert verdict.text == "报告中没有找到相关内容。报告中没有提到“电影院”、“票房”；下面是最接近的段落。"
+    plain = ans.decide("杭州2020年电影院票房有多少", texts, {"票房": 5.0}, _evidence(), strict)
+    assert plain.reason == "报告中没有提到这一数字"
+

@@ -141,3 +141,10 @@ def test_a_place_alias_inside_a_quoted_name_is_not_a_place() -> None:
     matcher = PlaceMatcher()
     assert matcher.find("“北斗七星”科创联盟今年要怎么发挥作用") == []
     assert matcher.find("七星区2020年GDP") == ["七星区"] and matcher.find("“杭州”2020年") == ["杭州市"]
+
+
+def test_quoted_names_are_kept_for_a_verbatim_match() -> None:
+    assert parse_query("“22688”交通大会战要提速了吗", MATCHER, TODAY).phrases == ("22688",)
+    assert parse_query("《新时代美丽杭州建设实施纲要》有多少项任务", MATCHER, TODAY).phrases == ("新时代美丽杭州建设实施纲要",)
+    assert parse_query("杭州“三公”经费和\"3533\"工程", MATCHER, TODAY).phrases == ("三公", "3533")
+    assert parse_query("杭州2020年GDP", MATCHER, TODAY).phrases == ()

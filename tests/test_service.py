@@ -1,9 +1,12 @@
 """The service contract shared by CLI and API, with the fast fake encoder or no model at all."""
 
+from dataclasses import replace
+
 import pytest
 
 from qa.errors import BadRequest, NoMatch, NotFound
 from qa.records import Filters, Turn
+from qa.search.retrieval import RetrievalConfig
 from qa.service import QAService
 
 
@@ -148,3 +151,16 @@ def test_relative_years_count_from_as_of(fake_service: QAService) -> None:
 def test_as_of_must_be_a_year(fake_service: QAService, as_of: object) -> None:
     with pytest.raises(BadRequest, match="as_of"):
         fake_service.ask("萧山今年GDP增长目标是多少", as_of=as_of)  # type: ignore[arg-type]
+
+
+def test_a_quoted_name_is_found_verbatim(fake_service: QAService, tmp_path) -> None:
+    # A report that repeats the question's other words, but never the quoted programme itself.
+    other = tmp_path / "2021_other_city.txt"
+    other.write_text("2021年某市政府工作报告\n全力提速交通大会战，交通大会战项目全面提速。\n", encoding="utf-8")
+    fake_service.index_paths([other])
+    fake_service.embed_pending()
+    question = "“22688”交通大会战要提速了吗"
+    fake_service.config = replace(fake_service.config, phrase_weight=0.0)
+    assert "22688" not in fake_service.ask(question).passages[0].text  # BM25 alone prefers the repetition
+    fake_service.config = replace(fake_service.config, phrase_weight=RetrievalConfig().phrase_weight)
+    assert "22688" in fake_service.ask(question).passages[0].text

@@ -37,6 +37,7 @@ _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|�
                       r"|降低了|下降了|提高了")
 _HOW_MUCH = re.compile(r"多少|几[个项家所条次倍成]|多大|多高|多快")
 _LIST = re.compile(r"哪些|有什么|包括|措施|举措|重点|任务|工程|项目|政策|内容|方面|怎么做|如何")
+_QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,24})[”\"」』》]")
 _COMPARE = re.compile(r"比较|相比|对比|哪个|分别|变化|趋势|高还是低|差距|历年|逐年|和.{1,8}(?:比|相比)|与.{1,8}相比")
 _LEVEL_WORDS = {"province": re.compile(r"全省|省级|省政府|省委|各省"), "city": re.compile(r"全市|市级|市政府|市委|各市"),
                 "district": re.compile(r"全区|区级|区政府"), "county": re.compile(r"全县|县级|县政府")}
@@ -52,6 +53,7 @@ class QueryInfo:
     intent: str = "other"  # target | outcome | list | other
     compare: bool = False  # 分别, 相比, 历年: the answer spans several reports
     levels: tuple[str, ...] = ()  # level words: 全省 -> province
+    phrases: tuple[str, ...] = ()  # quoted names ("“22688”交通大会战"): a passage that says them verbatim is likelier
 
     @property
     def national(self) -> bool:
@@ -118,7 +120,12 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     horizons = horizon_years(question, years, intent, year_now)
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
-                     levels=levels, horizons=horizons)
+                     levels=levels, horizons=horizons, phrases=quoted_phrases(question))
+
+
+def quoted_phrases(question: str) -> tuple[str, ...]:
+    """The names a question puts in quotes or title marks: slogans, programmes, plans ("“515”产业", "《纲要》")."""
+    return tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(question) if m.group(1).strip()))
 
 
 def horizon_years(question: str, years: list[int], intent: str, today: int) -> tuple[int, ...]:

@@ -40,6 +40,11 @@ def _jieba() -> ModuleType:
     return jieba
 
 
+def segmenter() -> ModuleType:
+    """jieba, initialised: for the other readings of a question (part-of-speech tags) on the same dictionary."""
+    return _jieba()
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens, lower-cased, with numbers kept whole (`3.12%` also as `3.12`)."""
     tokens: list[str] = []

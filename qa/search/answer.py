@@ -43,6 +43,10 @@ class Evidence:
     list_question: float
     scoped: float  # the question named an indexed place or year
     preferred_missing: float  # only the report next to the one the intent points at is indexed
+    # Nouns of the question that no indexed report uses (票房, 最低工资), named in the reason when the answer is
+    # declined. Not a model signal: fitted in, it flagged no more held-out unanswerable questions and declined
+    # one more answerable one (eval/dev_qa.jsonl, 2026-12-06).
+    unseen: tuple[str, ...] = ()
     missing_place: str | None = None
     missing_year: str | None = None
     missing_horizon: str | None = None  # "萧山区2030年": a plan horizon none of the top passages names
@@ -181,5 +185,8 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings) if texts else []
     if picked and confidence >= fitted.threshold:
         return Verdict(True, format_answer(picked), round(confidence, 3))
-    reason = "报告中没有提到这一数字" if ev.number_question else "报告中没有提到这一内容"
+    if ev.unseen:
+        reason = "报告中没有提到" + "、".join(f"“{noun}”" for noun in ev.unseen[:3])
+    else:
+        reason = "报告中没有提到这一数字" if ev.number_question else "报告中没有提到这一内容"
     return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", round(confidence, 3), reason)

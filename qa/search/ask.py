@@ -11,9 +11,10 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
+from qa.lang.nouns import unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
-from qa.lang.synonyms import expand_query, variants
+from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
 from qa.records import Citation, Filters, Passage, Turn
 from qa.search import answer as ans
@@ -46,7 +47,7 @@ def passage_at(snap: Snapshot, row: int, rank: int, score: float) -> Passage:
 def scope_for(snap: Snapshot, info: QueryInfo, filters: Filters, matcher: PlaceMatcher) -> Scope:
     """The question's scope within what the filters allow (NoMatch when they allow nothing)."""
     docs = filter_documents(list(snap.documents.values()), filters, matcher)
-    scope = resolve(info, docs, matcher)
+    scope = replace(resolve(info, docs, matcher), phrases=info.phrases)
     if not filters.empty and scope.doc_ids is None:
         scope = replace(scope, doc_ids=tuple(d.doc_id for d in docs))
     return scope
@@ -86,6 +87,8 @@ def run(
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     wordings = wording_weights(snap, topic)
     evidence = gather(effective, wordings, info, scope, hits, shown)
+    unseen = tuple(unseen_nouns(topic, lambda term: _in_reports(snap, term)))
+    evidence = replace(evidence, unseen=unseen)
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
@@ -128,6 +131,16 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
         missing_year=scope.missing_year,
         existing="；".join(scope.existing),
     )
+
+
+def _in_reports(snap: Snapshot, term: str) -> bool:
+    """Whether any indexed passage uses the term, or one of its report wordings (社零 -> 社会消费品零售总额)."""
+    forms = [term, *synonym_table().get(term, ()), *([abbreviations()[term]] if term in abbreviations() else [])]
+    for form in forms:
+        tokens = tokenize(form) or [form.lower()]
+        if all(weight > 0 for weight in snap.idf(tokens).values()):
+            return True
+    return False
 
 
 def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Passage]) -> bool:

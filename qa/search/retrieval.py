@@ -32,6 +32,9 @@ class RetrievalConfig:
     lexical_weight: float = 1.0  # weighted fusion won over RRF on eval/dev_qa.jsonl (see BENCHMARKS.md)
     phase_weight: float = 0.004  # bonus for a passage in the part of the report the intent points at
     year_weight: float = 0.004  # bonus for a passage whose section names the year asked about (一、2013年工作回顾)
+    # Bonus for a passage that says a quoted name verbatim ("“22688”交通大会战"): BM25 splits the name into
+    # tokens that many reports share, and cannot tell "22688" the programme from 22688 anywhere in a sentence.
+    phrase_weight: float = 0.01
 
 
 def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], scope: Scope, k: int,
@@ -80,6 +83,9 @@ def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, f
                 bonus += cfg.phase_weight
             if any(mark in section for mark in scope.year_marks):
                 bonus += cfg.year_weight
+        if scope.phrases and cfg.phrase_weight:
+            text = snap.chunk(row).text.replace("\n", "")
+            bonus += cfg.phrase_weight * sum(p in text for p in scope.phrases) / len(scope.phrases)
         hits.append(Hit(row, score + bonus, dense_of.get(row), lex_of.get(row, 0.0)))
     hits.sort(key=lambda h: (-h.score, h.row))
     return hits

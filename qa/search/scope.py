@@ -39,6 +39,7 @@ class Scope:
     preferred_missing: bool = False  # a named year's preferred report is missing; only its neighbour is indexed
     year_marks: tuple[str, ...] = ()  # "2013年": a section naming the year asked about is the likelier answer
     inner: tuple[tuple[str, str], ...] = ()  # (place, indexed ancestor): 仁怀市 has no report, 遵义市's may name it
+    phrases: tuple[str, ...] = ()  # quoted names the question asks about, looked for verbatim
 
 
 def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceMatcher) -> list[Document]:

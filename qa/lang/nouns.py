@@ -1,0 +1,61 @@
+"""The nouns a question asks about, and which of them the indexed reports never use.
+
+A question about 票房 or 最低工资, over reports that never say either, cannot be answered from them, however
+well its other words match. Part-of-speech tags keep the test to nouns: a colloquial verb or filler that the
+reports don't use (打算, 发了, 怎么样) says nothing about whether they answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from qa.lang.tokens import STOPWORDS, segmenter
+
+# Common and proper nouns, idioms and fixed phrases; not places (ns) or people (nr): the place matcher knows those,
+# and a name the reports never print is no topic.
+_NOUN_TAGS = frozenset({"n", "nz", "nt", "nw", "vn", "an", "i", "l", "j"})
+# Nouns that only frame a question ("疫情的时候", "有什么数据").
+_FRAMING = frozenset("时候 时间 情况 方面 问题 东西 事情 内容 数据 数字 报告 政府 工作 变化 区别 差别".split())
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    segmenter()  # the same initialised dictionary as the index's tokenizer
+    import jieba.posseg  # lazy: its tables load on first use, and only questions need them
+
+    return jieba.posseg
+
+
+def content_nouns(text: str) -> list[str]:
+    """The nouns of `text` of two or more characters, lower-cased, in order, without framing words."""
+    out = []
+    for pair in _tagger().lcut(text):
+        word, flag = pair.word.strip().lower(), pair.flag
+        if len(word) >= 2 and flag in _NOUN_TAGS and word not in STOPWORDS and word not in _FRAMING:
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def _parts(word: str) -> list[str]:
+    """The word's own sub-words of two or more characters (居民收入 -> 居民, 收入), if they cover all of it."""
+    subs = [s.lower() for s in segmenter().lcut_for_search(word) if len(s) >= 2 and s.lower() != word]
+    covered: set[int] = set()
+    for sub in subs:
+        at = word.find(sub)
+        covered.update(range(at, at + len(sub)))
+    return subs if len(covered) == len(word) else []
+
+
+def unseen_nouns(text: str, known: Callable[[str], bool]) -> list[str]:
+    """The nouns of `text` that the reports never use: neither the noun itself nor, for a compound the reports
+    write apart (居民收入), every one of its parts."""
+    missing = []
+    for noun in content_nouns(text):
+        if known(noun):
+            continue
+        parts = _parts(noun)
+        if not parts or not all(known(p) for p in parts):
+            missing.append(noun)
+    return missing

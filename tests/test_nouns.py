@@ -1,0 +1,27 @@
+"""unseen_nouns(): the nouns of a question that no indexed report uses, and only nouns."""
+
+from qa.lang.nouns import content_nouns, unseen_nouns
+
+KNOWN = {"居民", "收入", "标准", "工资", "农村", "高新技术企业", "新增", "国家"}
+
+
+def known(term: str) -> bool:
+    return term in KNOWN
+
+
+def test_nouns_are_kept_and_question_framing_is_not() -> None:
+    assert content_nouns("杭州2020年电影院票房有多少") == ["电影院", "票房"]
+    # verbs, fillers and framing nouns are no topic: 打算/新增 (verbs), 时候, 变化
+    assert "打算" not in content_nouns("杭州2021年打算新增多少家上市公司")
+    assert content_nouns("疫情的时候杭州派了多少医护人员去湖北") == ["疫情", "医护人员"]
+    assert "变化" not in content_nouns("萧山两年的目标有什么变化")
+
+
+def test_a_noun_no_report_uses_is_unseen() -> None:
+    assert unseen_nouns("最低工资标准是多少", known) == ["最低工资"]  # 最低 is no report word here
+    assert unseen_nouns("电影院票房有多少", known) == ["电影院", "票房"]
+
+
+def test_a_compound_the_reports_write_apart_is_seen() -> None:
+    assert unseen_nouns("农村居民收入增长了几个点", known) == []  # 居民收入 = 居民 + 收入
+    assert unseen_nouns("平均工资是多少", lambda t: t in KNOWN | {"平均工资"}) == []
