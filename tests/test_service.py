@@ -154,13 +154,18 @@ def test_as_of_must_be_a_year(fake_service: QAService, as_of: object) -> None:
 
 
 def test_a_quoted_name_is_found_verbatim(fake_service: QAService, tmp_path) -> None:
-    # A report that repeats the question's other words, but never the quoted programme itself.
+    # A report that says the question's other words, but never the quoted programme itself.
     other = tmp_path / "2021_other_city.txt"
     other.write_text("2021年某市政府工作报告\n全力提速交通大会战，交通大会战项目全面提速。\n", encoding="utf-8")
     fake_service.index_paths([other])
     fake_service.embed_pending()
     question = "“22688”交通大会战要提速了吗"
-    fake_service.config = replace(fake_service.config, phrase_weight=0.0)
-    assert "22688" not in fake_service.ask(question).passages[0].text  # BM25 alone prefers the repetition
-    fake_service.config = replace(fake_service.config, phrase_weight=RetrievalConfig().phrase_weight)
-    assert "22688" in fake_service.ask(question).passages[0].text
+
+    def scores(weight: float) -> dict[bool, float]:
+        fake_service.config = replace(fake_service.config, phrase_weight=weight)
+        found = fake_service.ask(question, top_k=20).passages
+        return {says: next(p.score for p in found if ("22688" in p.text) == says) for says in (True, False)}
+
+    without, with_bonus = scores(0.0), scores(RetrievalConfig().phrase_weight)
+    assert with_bonus[True] - without[True] == pytest.approx(RetrievalConfig().phrase_weight, abs=1e-5)
+    assert with_bonus[False] == pytest.approx(without[False], abs=1e-6)
