@@ -118,6 +118,18 @@ def test_a_place_or_year_with_no_report_is_remembered_with_what_exists() -> None
     assert year.missing_year == "江苏省2010年" and year.existing == ("江苏省 2023",)
 
 
+def test_a_report_cannot_stand_in_for_its_neighbour() -> None:
+    # 浙江 has reports for 2021-2023: 2023's outcome is reviewed in the 2024 report, which is missing, and the
+    # 2023 report only sets that year's targets; 2020's targets were set in the missing 2020 report.
+    outcome = resolve(parse_query("浙江2023年GDP实际增长了多少", MATCHER, TODAY), DOCS)
+    assert outcome.missing_year == "浙江省2024年" and outcome.preferred_missing
+    target = resolve(parse_query("浙江2020年GDP增长目标是多少", MATCHER, TODAY), DOCS)
+    assert target.missing_year == "浙江省2020年"
+    # With both reports there, or a question that asks for neither, nothing is missing.
+    assert resolve(parse_query("浙江2022年GDP实际增长了多少", MATCHER, TODAY), DOCS).missing_year is None
+    assert resolve(parse_query("浙江2023年的重点工程有哪些", MATCHER, TODAY), DOCS).missing_year is None
+
+
 def test_relative_years_fall_back_to_the_latest_report() -> None:
     scope = resolve(parse_query("浙江去年GDP增长多少", MATCHER, dt.date(2030, 1, 1)), DOCS)
     assert scope.doc_ids == ("zj23",) and scope.missing_year is None

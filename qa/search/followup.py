@@ -20,11 +20,13 @@ _ASPECTS = frozenset(
     "到 要 要求 任务 原因 增长 增速 达到 实现 规划 预期 做 做了 得 比 比较 相比 变化 多 高 低 了 是 有".split()
 )
 _DRILL = _ASPECTS | QUESTION_WORDS | frozenset(RELATIVE)
+# The rewrite spells resolved years out, so 去年 left in the topic would name the year twice.
+_RELATIVE = re.compile("|".join(sorted(RELATIVE, key=len, reverse=True)))
 
 
 def _strip_context(text: str, matcher: PlaceMatcher) -> str:
     """The question minus places, years, leading connectives and punctuation."""
-    text = YEAR.sub("", matcher.strip(text))
+    text = _RELATIVE.sub("", YEAR.sub("", matcher.strip(text)))
     text = _LEAD.sub("", text.strip())
     return _PUNCT.sub("", text).removesuffix("呢").removesuffix("的")
 

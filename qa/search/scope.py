@@ -165,9 +165,10 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             hits = [d for d in candidates if d.year in (first, second)]
             lacks_first = bool(hits) and not any(d.year == first for d in hits) and not info.relative
             preferred_missing |= lacks_first
-            if lacks_first and info.intent == "target" and len(info.years) == 1 and place:
-                # A year's targets are set in that year's report; the next one only reviews the outcome.
-                missing_target = f"{place}{year}年"
+            if lacks_first and info.intent in ("target", "outcome") and len(info.years) == 1 and place:
+                # A year's targets are set in that year's report and its outcome is reviewed in the next one's:
+                # neither report can stand in for the other.
+                missing_target = f"{place}{first}年"
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
