@@ -46,3 +46,14 @@ def test_a_noun_no_report_uses_is_named_in_the_reason() -> None:
     plain = ans.decide("杭州2020年电影院票房有多少", texts, {"票房": 5.0}, _evidence(), strict)
     assert plain.reason == "报告中没有提到这一数字"
 
+
+
+def test_nouns_said_together_in_the_question_order() -> None:
+    nouns = ["人均", "住房", "面积"]
+    assert ans.adjacency(nouns, "城镇居民人均住房面积达到41平方米。") == 1.0
+    # every noun somewhere, none of them together: the figure is about something else
+    assert ans.adjacency(nouns, "人均预期寿命83岁，新建住房5万套，绿地面积增加200万平方米。") == 0.0
+    assert ans.adjacency(nouns, "人均住房建筑面积41平方米。") == 1.0  # at most 2 characters between
+    assert ans.adjacency(nouns, "人均住房和公共建筑总面积。") == 0.5  # 面积 too far after 住房
+    assert ans.adjacency(["票房"], "电影票房增长") == 1.0 and ans.adjacency(["票房"], "住房") == 0.0
+    assert ans.adjacency([], "任何句子") == 1.0

@@ -42,3 +42,11 @@ def test_relative_years_count_from_the_readers_date() -> None:
     history = [Turn("杭州去年新增多少家国家高新技术企业", "2010家")]
     assert rewrite("那萧山呢？", history, MATCHER, dt.date(2021, 7, 1)) == "萧山2020年新增多少家国家高新技术企业"
     assert rewrite("那萧山呢？", history, MATCHER, dt.date(2024, 7, 1)) == "萧山2023年新增多少家国家高新技术企业"
+
+
+def test_relative_years_in_a_follow_up_count_from_the_conversations_report() -> None:
+    # 2020's outcome is reviewed in the 2021 report, where 今年 is 2021 and 去年 2020.
+    history = [Turn("杭州2020年社会消费品零售总额多少", "6945亿元")]
+    assert rewrite("今年目标增长多少？", history, MATCHER) == "杭州2021年社会消费品零售总额多少 目标增长多少"
+    targets = [Turn("杭州2021年GDP增长目标是多少", "7%")]
+    assert rewrite("那去年呢？", targets, MATCHER) == "杭州2020年GDP增长目标是多少"

@@ -134,7 +134,7 @@ def test_a_place_without_reports_is_looked_for_in_its_ancestors_reports(fake_ser
     found = fake_service.ask("临安天目窑考古发掘怎么安排")
     assert any("临安天目窑" in p.text and p.citation.doc_id == "001_9ecc862bbb333f7d" for p in found.passages[:3])
     # No ancestor report names 余杭区's figures: an honest refusal naming both places.
-    missing = fake_service.ask("余杭区2021年规上工业增加值增长多少")
+    missing = fake_service.ask("余杭区2021年规上工业增加值要增长多少")
     assert not missing.answerable
     assert missing.reason == "没有找到余杭区的政府工作报告，杭州市的报告中也没有提到它", missing.reason
 

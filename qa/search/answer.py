@@ -25,7 +25,7 @@ _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出�
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
-            "number_found", "list_question", "scoped", "preferred_missing")
+            "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ class Evidence:
     list_question: float
     scoped: float  # the question named an indexed place or year
     preferred_missing: float  # only the report next to the one the intent points at is indexed
+    # How closely one sentence says the question's nouns in its order (人均住房面积: 人均 then 住房 then 面积, not
+    # 人均 here and 面积 there): the share of consecutive nouns that follow each other, 1 with none to test.
+    noun_adjacency: float = 1.0
     # Nouns of the question that no indexed report uses (票房, 最低工资), named in the reason when the answer is
     # declined. Not a model signal: fitted in, it flagged no more held-out unanswerable questions and declined
     # one more answerable one (eval/dev_qa.jsonl, 2026-12-06).
@@ -111,6 +114,28 @@ def rare_term_found(weights: dict[str, float], texts: Sequence[str]) -> float:
         return 0.0
     rarest = max(weights, key=lambda t: weights[t])
     return 1.0 if any(rarest in t.lower() for t in texts) else 0.0
+
+
+def adjacency(nouns: Sequence[str], sentence: str, gap: int = 2) -> float:
+    """The share of consecutive `nouns` that the sentence says in order, at most `gap` characters apart;
+    for a single noun, whether the sentence says it."""
+    lowered = sentence.lower()
+    if len(nouns) == 1:
+        return float(nouns[0] in lowered)
+    pairs = list(zip(nouns, nouns[1:], strict=False))
+    if not pairs:
+        return 1.0
+    return sum(_follows(a, b, lowered, gap) for a, b in pairs) / len(pairs)
+
+
+def _follows(first: str, second: str, text: str, gap: int) -> bool:
+    at = text.find(first)
+    while at >= 0:
+        end = at + len(first)
+        if second in text[end:end + gap + len(second)]:
+            return True
+        at = text.find(first, at + 1)
+    return False
 
 
 def is_number_question(question: str) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
-from qa.lang.nouns import unseen_nouns
+from qa.lang.nouns import content_nouns, unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
@@ -88,7 +88,7 @@ def run(
     wordings = wording_weights(snap, topic)
     evidence = gather(effective, wordings, info, scope, hits, shown)
     unseen = tuple(unseen_nouns(topic, lambda term: _in_reports(snap, term)))
-    evidence = replace(evidence, unseen=unseen)
+    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(topic, shown[:3]))
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
@@ -131,6 +131,15 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
         missing_year=scope.missing_year,
         existing="；".join(scope.existing),
     )
+
+
+def _noun_adjacency(topic: str, shown: Sequence[Passage]) -> float:
+    """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
+    wordings = [nouns for nouns in (content_nouns(v) for v in variants(topic)) if nouns]
+    if not wordings:
+        return 1.0
+    said = [sent for passage in shown for sent in _sentences(passage.text)]
+    return max((ans.adjacency(nouns, sent) for nouns in wordings for sent in said), default=0.0)
 
 
 def _in_reports(snap: Snapshot, term: str) -> bool:

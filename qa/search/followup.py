@@ -10,6 +10,7 @@ from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import RELATIVE, YEAR, parse_query
 from qa.lang.tokens import QUESTION_WORDS, STOPWORDS, tokenize
 from qa.records import Turn
+from qa.search.scope import report_preference
 
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|同时|以及|然后|and)\s*")
 _PRONOUN = re.compile(r"它们|它的|它|其|该|这些|那些|这个|那个|[这那](?:方面|块|部分|一项|一)|上述|此|具体")
@@ -64,6 +65,11 @@ def _resolve(question: str, context: str | None, matcher: PlaceMatcher, today: d
     if not _is_followup(question, topic):
         return question
     new, old = parse_query(question, matcher, today), parse_query(context, matcher, today)
+    if new.relative and old.years and not old.relative:
+        # 今年 in a conversation about a report is that report's year: after "杭州2020年…多少" (answered by the
+        # 2021 report, which reviews 2020), "今年目标" is the target for 2021, whatever year it is now.
+        year = report_preference(old.intent, max(old.years))[0]
+        new = parse_query(question, matcher, dt.date(year, 7, 1))
     regions = new.regions or old.regions
     years = new.years or old.years
     old_topic = _strip_context(context, matcher)
