@@ -169,3 +169,14 @@ def test_a_quoted_name_is_found_verbatim(fake_service: QAService, tmp_path) -> N
     without, with_bonus = scores(0.0), scores(RetrievalConfig().phrase_weight)
     assert with_bonus[True] - without[True] == pytest.approx(RetrievalConfig().phrase_weight, abs=1e-5)
     assert with_bonus[False] == pytest.approx(without[False], abs=1e-6)
+
+
+def test_a_report_deleted_and_uploaded_again_keeps_its_vectors(fake_service: QAService) -> None:
+    data = (fake_service.settings.seeds_dir / "001_9ecc862bbb333f7d.txt").read_bytes()
+    total = fake_service.snapshot.alive_rows
+    fake_service.delete_document("001_9ecc862bbb333f7d")
+    again = fake_service.add_document("001_9ecc862bbb333f7d.txt", data)
+    assert again.doc_id == "001_9ecc862bbb333f7d"
+    # Vectors are kept by content: nothing is left to embed, and retrieval is hybrid again at once.
+    assert fake_service.snapshot.alive_rows == total and fake_service.snapshot.embedded == total
+    assert fake_service.embed_pending() == 0 and fake_service.health().retrieval == "hybrid"

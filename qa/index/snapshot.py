@@ -203,6 +203,7 @@ class Snapshot:
         if not self.dim or previous.dim != self.dim:
             return 0
         found: dict[str, np.ndarray] = {}
+        deleted: dict[str, np.ndarray] | None = None
         for view in self.views:
             if view.seg.name not in segments:
                 continue
@@ -213,7 +214,22 @@ class Snapshot:
                     old, old_local = previous.locate(row)
                     if old.has is not None and old.vectors is not None and old.has[old_local]:
                         found[cid] = old.vectors[old_local]
+                    continue
+                # A report deleted and uploaded again: its old rows are tombstoned but still hold their vectors.
+                deleted = previous.deleted_vectors() if deleted is None else deleted
+                if cid in deleted:
+                    found[cid] = deleted[cid]
         return self.install_vectors(found)
+
+    def deleted_vectors(self) -> dict[str, np.ndarray]:
+        """chunk id -> vector of the tombstoned rows that still have one (few: merges drop them)."""
+        out: dict[str, np.ndarray] = {}
+        for view in self.views:
+            if view.has is None or view.vectors is None:
+                continue
+            for local in np.flatnonzero(~view.alive & view.has).tolist():
+                out[view.seg.chunk_id(local)] = view.vectors[local]
+        return out
 
     def missing_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(rows, span lengths) of live rows with no vector yet."""
