@@ -128,6 +128,8 @@ def test_a_report_cannot_stand_in_for_its_neighbour() -> None:
     # With both reports there, or a question that asks for neither, nothing is missing.
     assert resolve(parse_query("浙江2022年GDP实际增长了多少", MATCHER, TODAY), DOCS).missing_year is None
     assert resolve(parse_query("浙江2023年的重点工程有哪些", MATCHER, TODAY), DOCS).missing_year is None
+    # A bare 多少 may ask for the year's target, which the year's own report gives.
+    assert resolve(parse_query("浙江2023年工业投资增长多少", MATCHER, TODAY), DOCS).missing_year is None
 
 
 def test_relative_years_fall_back_to_the_latest_report() -> None:

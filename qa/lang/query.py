@@ -54,6 +54,8 @@ class QueryInfo:
     compare: bool = False  # 分别, 相比, 历年: the answer spans several reports
     levels: tuple[str, ...] = ()  # level words: 全省 -> province
     phrases: tuple[str, ...] = ()  # quoted names ("“22688”交通大会战"): a passage that says them verbatim is likelier
+    # The outcome is asked in so many words (实际, 完成, 增长了), not only read from a bare 多少.
+    stated_outcome: bool = False
 
     @property
     def national(self) -> bool:
@@ -120,7 +122,8 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     horizons = horizon_years(question, years, intent, year_now)
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
-                     levels=levels, horizons=horizons, phrases=quoted_phrases(question))
+                     levels=levels, horizons=horizons, phrases=quoted_phrases(question),
+                     stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)))
 
 
 def quoted_phrases(question: str) -> tuple[str, ...]:

@@ -165,9 +165,11 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             hits = [d for d in candidates if d.year in (first, second)]
             lacks_first = bool(hits) and not any(d.year == first for d in hits) and not info.relative
             preferred_missing |= lacks_first
-            if lacks_first and info.intent in ("target", "outcome") and len(info.years) == 1 and place:
+            asked = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome)
+            if lacks_first and asked and len(info.years) == 1 and place:
                 # A year's targets are set in that year's report and its outcome is reviewed in the next one's:
-                # neither report can stand in for the other.
+                # neither report can stand in for the other. A bare "2024年…增长多少" may mean the year's target,
+                # which its own report gives, so only an outcome asked in so many words is refused.
                 missing_target = f"{place}{first}年"
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
