@@ -7,7 +7,7 @@ reports don't use (打算, 发了, 怎么样) says nothing about whether they an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -48,11 +48,11 @@ def _parts(word: str) -> list[str]:
     return subs if len(covered) == len(word) else []
 
 
-def unseen_nouns(text: str, known: Callable[[str], bool]) -> list[str]:
-    """The nouns of `text` that the reports never use: neither the noun itself nor, for a compound the reports
-    write apart (居民收入), every one of its parts."""
+def unseen_nouns(nouns: Sequence[str], known: Callable[[str], bool]) -> list[str]:
+    """The `nouns` (from `content_nouns`) that the reports never use: neither the noun itself nor, for a compound
+    the reports write apart (居民收入), every one of its parts."""
     missing = []
-    for noun in content_nouns(text):
+    for noun in nouns:
         if known(noun):
             continue
         parts = _parts(noun)

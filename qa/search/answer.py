@@ -120,11 +120,9 @@ def adjacency(nouns: Sequence[str], sentence: str, gap: int = 2) -> float:
     """The share of consecutive `nouns` that the sentence says in order, at most `gap` characters apart;
     for a single noun, whether the sentence says it."""
     lowered = sentence.lower()
-    if len(nouns) == 1:
-        return float(nouns[0] in lowered)
+    if len(nouns) <= 1:
+        return float(nouns[0] in lowered) if nouns else 1.0
     pairs = list(zip(nouns, nouns[1:], strict=False))
-    if not pairs:
-        return 1.0
     return sum(_follows(a, b, lowered, gap) for a, b in pairs) / len(pairs)
 
 

@@ -87,8 +87,10 @@ def run(
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     wordings = wording_weights(snap, topic)
     evidence = gather(effective, wordings, info, scope, hits, shown)
-    unseen = tuple(unseen_nouns(topic, lambda term: _in_reports(snap, term)))
-    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(topic, shown[:3]))
+    # The nouns of each wording, tagged once: the first wording is the question's own.
+    nouns = [content_nouns(v) for v in variants(topic)]
+    unseen = tuple(unseen_nouns(nouns[0], lambda term: _in_reports(snap, term)))
+    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]))
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
@@ -133,9 +135,9 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     )
 
 
-def _noun_adjacency(topic: str, shown: Sequence[Passage]) -> float:
+def _noun_adjacency(nouns: Sequence[list[str]], shown: Sequence[Passage]) -> float:
     """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
-    wordings = [nouns for nouns in (content_nouns(v) for v in variants(topic)) if nouns]
+    wordings = [found for found in nouns if found]
     if not wordings:
         return 1.0
     said = [sent for passage in shown for sent in _sentences(passage.text)]
@@ -144,7 +146,8 @@ def _noun_adjacency(topic: str, shown: Sequence[Passage]) -> float:
 
 def _in_reports(snap: Snapshot, term: str) -> bool:
     """Whether any indexed passage uses the term, or one of its report wordings (社零 -> 社会消费品零售总额)."""
-    forms = [term, *synonym_table().get(term, ()), *([abbreviations()[term]] if term in abbreviations() else [])]
+    full = abbreviations().get(term)
+    forms = [term, *synonym_table().get(term, ()), *([full] if full else [])]
     for form in forms:
         tokens = tokenize(form) or [form.lower()]
         if all(weight > 0 for weight in snap.idf(tokens).values()):

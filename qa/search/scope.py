@@ -156,7 +156,7 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     targets: list[Target] = []
     chosen: set[str] = set()
     missing_year = None
-    missing_target = None
+    missing_report = None
     preferred_missing = False
     for place in places or [""]:
         candidates = by_region[place] if place else pool
@@ -170,7 +170,7 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
                 # A year's targets are set in that year's report and its outcome is reviewed in the next one's:
                 # neither report can stand in for the other. A bare "2024年…增长多少" may mean the year's target,
                 # which its own report gives, so only an outcome asked in so many words is refused.
-                missing_target = f"{place}{first}年"
+                missing_report = f"{place}{first}年"
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
@@ -186,5 +186,5 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
         return Scope(tuple(d.doc_id for d in pool) if places else None, missing_place=missing_place,
                      missing_year=missing_year, existing=existing)
     multi = len(targets) > 1 and (len(places) > 1 or len(info.years) <= 4)
-    return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, missing_target, existing,
+    return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, missing_report, existing,
                  preferred_missing=preferred_missing)
