@@ -1,4 +1,7 @@
-"""Typed FastAPI dependencies: the runtime, the settings, the live service and the bearer-token check."""
+"""Typed FastAPI dependencies: the runtime, the settings, the live service and the bearer-token check.
+
+They are `async def` because none of them blocks: FastAPI runs a plain `def` dependency in its threadpool,
+and each such hop cost a request about half a millisecond (BENCHMARKS.md, "Where an /ask's time goes")."""
 
 from __future__ import annotations
 
@@ -17,16 +20,16 @@ from qa.settings import Settings
 _bearer = HTTPBearer(auto_error=False, description="REPORTQA_API_TOKEN")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
     return runtime.settings
 
 
-def get_service(runtime: Annotated[Runtime, Depends(get_runtime)]) -> QAService:
+async def get_service(runtime: Annotated[Runtime, Depends(get_runtime)]) -> QAService:
     """The live service, or 503 while it is still starting (or if its index failed to load)."""
     if runtime.error:
         raise NotReady(f"the index could not be loaded: {runtime.error}")
@@ -40,7 +43,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[QAService, Depends(get_service)]
 
 
-def require_token(
+async def require_token(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:

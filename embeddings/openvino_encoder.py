@@ -2,6 +2,12 @@
 
 Passages go through a throughput-compiled model with one request per core in flight, sorted by length
 so batches pad little; queries through a latency-compiled one. Both use the model's e5 prompts.
+
+Queries are padded (masked) to a multiple of `QUERY_BUCKET` tokens and the common widths are run once at
+load: OpenVINO's CPU plugin prepares kernels per input shape, and a width it has not just seen costs a
+query 2-30 ms more. Padding under the attention mask leaves the vector unchanged (cosine 1.0). The query
+model also runs in f32: on a CPU with AMX the default bf16 is slower for one short sequence, and where
+bf16 is not the default nothing changes (BENCHMARKS.md, "Query encode").
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from tokenizers import Tokenizer
 from embeddings.encoder import EncoderUnavailable
 
 MAX_TOKENS = 512
+QUERY_BUCKET = 8
+WARM_QUERY_TOKENS = 64  # questions longer than this are rare; their widths warm on first use
 
 
 class OpenVINOEncoder:
@@ -32,7 +40,8 @@ class OpenVINOEncoder:
         core = ov.Core()
         model = core.read_model(str(xml))
         extra = {"INFERENCE_NUM_THREADS": str(threads)} if threads else {}
-        self._latency = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY", **extra})
+        self._latency = core.compile_model(
+            model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32", **extra})
         self._throughput = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "THROUGHPUT", **extra})
         self._streams = int(self._throughput.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         self._query = self._latency.create_infer_request()
@@ -40,11 +49,17 @@ class OpenVINOEncoder:
         self._query_lock = threading.Lock()  # one infer request: concurrent queries take turns
         self._passage_lock = threading.Lock()
         self.dim = int(self._encode_query_batch(["query: 维度"]).shape[1])
-        self.precision = str(self._latency.get_property("INFERENCE_PRECISION_HINT"))
+        self.precision = str(self._throughput.get_property("INFERENCE_PRECISION_HINT"))
+        self._warm_query_widths()
 
-    def _inputs(self, texts: list[str]) -> dict[str, np.ndarray]:
+    def _warm_query_widths(self) -> None:
+        for width in range(QUERY_BUCKET, WARM_QUERY_TOKENS + 1, QUERY_BUCKET):
+            ones = np.ones((1, width), np.int64)
+            self._query.infer({"input_ids": ones, "attention_mask": ones})
+
+    def _inputs(self, texts: list[str], bucket: int = 1) -> dict[str, np.ndarray]:
         encoded = self._tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encoded)
+        width = -(-max(len(e.ids) for e in encoded) // bucket) * bucket
         ids = np.ones((len(encoded), width), np.int64)  # 1 is the pad id of XLM-R vocabularies
         mask = np.zeros((len(encoded), width), np.int64)
         for row, e in enumerate(encoded):
@@ -54,7 +69,7 @@ class OpenVINOEncoder:
 
     def _encode_query_batch(self, texts: list[str]) -> np.ndarray:
         with self._query_lock:
-            result = self._query.infer(self._inputs(texts))
+            result = self._query.infer(self._inputs(texts, QUERY_BUCKET))
             return np.asarray(next(iter(result.values())), dtype=np.float32).copy()
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

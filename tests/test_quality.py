@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from qa.cli.evaluation import evaluate, load_questions
@@ -54,3 +55,16 @@ def test_help_does_not_import_torch() -> None:
             "print([m for m in ('torch', 'sentence_transformers') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert "usage: reportqa" in out.stdout and out.stdout.strip().endswith("[]"), out.stderr
+
+
+@pytest.mark.model
+def test_a_query_vector_does_not_depend_on_its_padding(real_service: QAService) -> None:
+    # The fast encoder pads queries to fixed widths (and a batch to its longest): the mask must hide the padding.
+    encoder = real_service.encoder
+    assert encoder is not None
+    short = "杭州GDP"
+    longer = "杭州市2021年政府工作报告里城乡居民人均可支配收入的预期增长目标是多少，和上一年比有什么变化"
+    alone = encoder.encode_queries([short])[0]
+    padded = encoder.encode_queries([short, longer])[0]
+    cosine = float(alone @ padded / (np.linalg.norm(alone) * np.linalg.norm(padded)))
+    assert cosine > 0.9999, cosine

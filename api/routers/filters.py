@@ -13,7 +13,7 @@ from qa.records import Filters
 Short = Annotated[str, Field(max_length=100)]
 
 
-def query_filters(
+async def query_filters(  # async: it only builds a record, so no threadpool hop
     doc_id: Annotated[list[Short] | None, Query(max_length=50, description="filter: doc id (repeatable)")] = None,
     region: Annotated[list[Short] | None, Query(max_length=50, description="filter: region, e.g. 萧山区 (repeatable)")] = None,
     year: Annotated[list[YearQuery] | None, Query(max_length=50, description="filter: report year (repeatable)")] = None,
