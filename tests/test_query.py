@@ -8,7 +8,7 @@ from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import parse_query, strip_years
 from qa.records import Document
-from qa.search.scope import report_preference, resolve
+from qa.search.scope import PREFERRED, report_preference, resolve
 
 MATCHER = PlaceMatcher({"钱塘区": ["钱塘新区"]})
 TODAY = dt.date(2026, 11, 23)
@@ -162,3 +162,14 @@ def test_quoted_names_are_kept_for_a_verbatim_match() -> None:
     assert parse_query("《新时代美丽杭州建设实施纲要》有多少项任务", MATCHER, TODAY).phrases == ("新时代美丽杭州建设实施纲要",)
     assert parse_query("杭州“三公”经费和\"3533\"工程", MATCHER, TODAY).phrases == ("三公", "3533")
     assert parse_query("杭州2020年GDP", MATCHER, TODAY).phrases == ()
+
+
+def test_now_prefers_the_newest_report_up_to_the_year_it_is() -> None:
+    # "现在/目前" with no year: every report of the place stays in scope, the newest up to now is preferred.
+    in_2022 = resolve(parse_query("浙江现在的森林覆盖率是多少", MATCHER, dt.date(2022, 7, 1)), DOCS)
+    assert set(in_2022.doc_ids or ()) == {"zj21", "zj22", "zj23"} and in_2022.prior == {"zj22": PREFERRED}
+    later = resolve(parse_query("浙江目前森林覆盖率多少", MATCHER, dt.date(2030, 1, 1)), DOCS)
+    assert later.prior == {"zj23": PREFERRED}  # the newest there is, when now's own is not indexed
+    # A named year decides by itself; without a present word there is no preference.
+    assert parse_query("浙江2021年现在的森林覆盖率", MATCHER, TODAY).now is None
+    assert resolve(parse_query("浙江森林覆盖率是多少", MATCHER, TODAY), DOCS).prior == {}

@@ -26,6 +26,8 @@ RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "
 # "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.
 _HORIZON = re.compile(r"(?<![\d年])(?:到|至)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:前|以前|远景)")
 HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's horizon too
+# "现在/目前是多少" asks for the latest figure: the newest report up to today (or the conversation's year).
+_PRESENT = re.compile(r"现在|目前|当前|如今|眼下|最新|现阶段")
 _ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来|改革开放以来|以来")
 
 # "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".
@@ -56,6 +58,8 @@ class QueryInfo:
     phrases: tuple[str, ...] = ()  # quoted names ("“22688”交通大会战"): a passage that says them verbatim is likelier
     # The outcome is asked in so many words (实际, 完成, 增长了), not only read from a bare 多少.
     stated_outcome: bool = False
+    # "现在/目前" with no year named: the year it is now (today's, or `as_of`), whose report is the newest.
+    now: int | None = None
 
     @property
     def national(self) -> bool:
@@ -123,7 +127,8 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
-                     stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)))
+                     stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
+                     now=year_now if not years and not horizons and _PRESENT.search(question) else None)
 
 
 def quoted_phrases(question: str) -> tuple[str, ...]:

@@ -132,6 +132,20 @@ def _fallbacks(regions: Sequence[str], docs: Sequence[Document], matcher: PlaceM
     return tuple(out)
 
 
+def _newest(places: Sequence[str], by_region: dict[str, list[Document]], now: int | None) -> dict[str, float]:
+    """For "现在/目前": each place's newest report up to `now` gets the preferred report's bonus. A bonus, not a
+    scope: a figure the newest report leaves out may still be in an older one."""
+    prior: dict[str, float] = {}
+    if now is None:
+        return prior
+    for place in places:
+        dated = [d for d in by_region[place] if d.year is not None and d.year <= now]
+        if dated:
+            newest = max(d.year or 0 for d in dated)
+            prior.update((d.doc_id, PREFERRED) for d in dated if d.year == newest)
+    return prior
+
+
 def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     by_region: dict[str, list[Document]] = {}
     for doc in docs:
@@ -150,8 +164,8 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
         per_place = tuple(Target(p, tuple(d.doc_id for d in by_region[p])) for p in places) if len(places) > 1 else ()
         if info.horizons and places:  # for "no report names that horizon", say what was looked at
             indexed = summarize([d for p in places for d in by_region[p]])
-        return Scope(tuple(d.doc_id for d in pool), per_place, missing_place=missing_place,
-                     existing=(indexed,) if indexed else ())
+        return Scope(tuple(d.doc_id for d in pool), per_place, _newest(places, by_region, info.now),
+                     missing_place=missing_place, existing=(indexed,) if indexed else ())
     prior: dict[str, float] = {}
     targets: list[Target] = []
     chosen: set[str] = set()
