@@ -8,7 +8,7 @@ from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import parse_query, strip_years
 from qa.records import Document
-from qa.search.scope import PREFERRED, report_preference, resolve
+from qa.search.scope import PREFERRED, STATED, report_preference, resolve
 
 MATCHER = PlaceMatcher({"钱塘区": ["钱塘新区"]})
 TODAY = dt.date(2026, 11, 23)
@@ -173,3 +173,10 @@ def test_now_prefers_the_newest_report_up_to_the_year_it_is() -> None:
     # A named year decides by itself; without a present word there is no preference.
     assert parse_query("浙江2021年现在的森林覆盖率", MATCHER, TODAY).now is None
     assert resolve(parse_query("浙江森林覆盖率是多少", MATCHER, TODAY), DOCS).prior == {}
+
+
+def test_an_intent_said_in_so_many_words_weighs_more_than_a_bare_how_much() -> None:
+    stated = resolve(parse_query("浙江2022年GDP增长目标", MATCHER, TODAY), DOCS)
+    bare = resolve(parse_query("浙江2022年GDP增长多少", MATCHER, TODAY), DOCS)
+    assert stated.prior == {"zj22": STATED, "zj23": 0.0} and bare.prior == {"zj23": PREFERRED, "zj22": 0.0}
+    assert STATED > PREFERRED

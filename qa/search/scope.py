@@ -16,6 +16,8 @@ from qa.records import Document, Filters
 from qa.search.phase import wanted
 
 PREFERRED = 0.006  # bonus for the report the intent points at (fused scores lie in 0..0.033)
+# The same when the question says its intent in so many words (目标, 打算, 实际, 增长了), not only with a bare 多少.
+STATED = 0.009  # chosen on the tuning halves (0.006, 0.009, 0.012, 0.018 tried: BENCHMARKS.md)
 SECONDARY = 0.0  # the other report that speaks about that year
 
 
@@ -188,8 +190,9 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
+            bonus = STATED if info.intent == "target" or info.stated_outcome else PREFERRED
             for d in hits:
-                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), PREFERRED if d.year == first else SECONDARY)
+                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), bonus if d.year == first else SECONDARY)
             if not hits and place and missing_year is None:
                 missing_year = f"{place}{year}年"
             chosen.update(d.doc_id for d in hits)
