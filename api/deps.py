@@ -1,7 +1,7 @@
 """Typed FastAPI dependencies: the runtime, the settings, the live service and the bearer-token check.
 
 They are `async def` because none of them blocks: FastAPI runs a plain `def` dependency in its threadpool,
-and each such hop cost a request about half a millisecond (BENCHMARKS.md, "Where an /ask's time goes")."""
+a thread handoff per dependency per request (BENCHMARKS.md, "Where an /ask's time goes")."""
 
 from __future__ import annotations
 
