@@ -83,7 +83,7 @@ def run(
     hits = retrieve(snap, query_vector(encoder, snap, effective), weights, scope, max(top_k, EVIDENCE_HITS), config)
     # The answer may only cite passages that are returned.
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
-    terms = {t: w for t, w in snap.idf(ans.question_terms(expanded)).items() if w > 0}
+    terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     wordings = wording_weights(snap, topic)
     evidence = gather(effective, wordings, info, scope, hits, shown)
