@@ -30,6 +30,29 @@ def test_a_why_question_gets_the_sentence_that_explains() -> None:
     assert picked == [(0, "这里要着重说明一下，提出9%左右的经济增长目标，综合考虑了发展的环境、需要和可能。")]
 
 
+def test_a_list_asked_for_comes_with_its_items() -> None:
+    text = ("规范小区物业管理，支持老旧住宅加装电梯。办好10件民生实事。一是高质量完成“一圈两场三道”建设任务。"
+            "二是新改扩建公办幼儿园30所。三是新改建农村公路1000公里。强化安全生产。")
+    weights = {"民生": 2.0, "实事": 2.5, "10": 1.0}
+    picked = extract("长沙2019年要办哪10件民生实事", [text], weights)
+    assert [sentence for _, sentence in picked] == [
+        "办好10件民生实事。", "一是高质量完成“一圈两场三道”建设任务。", "二是新改扩建公办幼儿园30所。",
+        "三是新改建农村公路1000公里。"]
+    # A question that asks for no list gets no items: "一是…" sentences score on their own words only.
+    assert [s for _, s in extract("长沙2019年民生实事办得好不好", [text], weights)] == ["办好10件民生实事。"]
+
+
+def test_a_figure_asked_for_puts_a_sentence_with_a_number_in_the_answer() -> None:
+    text = ("确保减税降费落实到位。减税降费直击当前市场主体的痛点和难点，是既公平又有效率的政策。"
+            "全年减轻企业税收和社保缴费负担近2万亿元。这会给各级财政带来很大压力。")
+    # The two sentences about 减税降费 score 0.6; the one with the figure 0.25 + the number bonus, under the 0.7 of
+    # the best that other sentences must reach, and over the half that a sentence with a figure must.
+    weights = {"减税降费": 12.0, "全年": 2.5, "企业": 2.5, "减负": 3.0}
+    picked = [sentence for _, sentence in extract("国务院2019年减税降费全年要给企业减负多少", [text], weights)]
+    assert "全年减轻企业税收和社保缴费负担近2万亿元。" in picked
+    assert picked[0] == "确保减税降费落实到位。"  # in reading order, after the sentences that scored best
+
+
 def _evidence(**changes: object) -> ans.Evidence:
     base = ans.Evidence(coverage=0.4, sentence_coverage=0.4, rare_term=0.0, dense_margin=0.0, lexical_share=0.3,
                         number_question=1.0, number_found=0.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)

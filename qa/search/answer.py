@@ -23,6 +23,11 @@ _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|�
 _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
 _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出于什么|怎么考虑")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
+# A sentence that is one item of an enumeration: 一是, 第二, （三）, 4., ⑤.
+_ITEM = re.compile(r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]"
+                   r"|\d{1,2}(?:[．、]|\.(?!\d))|[①-⑳])")
+MAX_LIST_ITEMS = 12
+_WHICH_N = re.compile(r"哪[\d一二三四五六七八九十两几]+")  # "哪10件", "哪三个": a list of a stated length
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
             "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency")
@@ -175,11 +180,30 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             scored.append((score, p_idx, s_idx, sent))
     if not scored:
         return []
-    scored.sort(key=lambda x: -x[0])
-    best = scored[0][0]
-    chosen = [s for s in scored[:max_sentences] if s[0] >= best * 0.7 and s[0] > 0]
-    chosen.sort(key=lambda x: (x[1], x[2]))
+    ranked = sorted(scored, key=lambda x: -x[0])
+    best = ranked[0][0]
+    chosen = [s for s in ranked[:max_sentences] if s[0] >= best * 0.7 and s[0] > 0]
+    if wants_number and chosen and not any(_NUMBER.search(s[3]) for s in chosen):
+        # A figure was asked for: the answer carries the best sentence that gives one, if it is close enough.
+        chosen += [s for s in ranked if _NUMBER.search(s[3]) and s[0] >= best * 0.5 and s[0] > 0][:1]
+    if is_list_question(question) or _WHICH_N.search(question):
+        chosen += _list_items(chosen, scored)
+    chosen = sorted(set(chosen), key=lambda x: (x[1], x[2]))
     return [(p, sent) for _, p, _, sent in chosen]
+
+
+def _list_items(chosen: Sequence[tuple[float, int, int, str]],
+                scored: Sequence[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
+    """The enumerated items (一是…, 二是…; （一）…; 1.…) that follow a chosen sentence in its passage: asked
+    "哪10件民生实事", the answer is the ten, not the sentence that announces them."""
+    at = {(row[1], row[2]): row for row in scored}  # (passage, sentence index) -> scored sentence
+    out = []
+    for _, p, i, _ in chosen:
+        follow = i + 1
+        while (p, follow) in at and _ITEM.match(at[(p, follow)][3]) and len(out) < MAX_LIST_ITEMS:
+            out.append(at[(p, follow)])
+            follow += 1
+    return out
 
 
 def format_answer(picked: list[tuple[int, str]]) -> str:
