@@ -197,7 +197,7 @@ def _list_items(chosen: Sequence[tuple[float, int, int, str]],
     """The enumerated items (一是…, 二是…; （一）…; 1.…) that follow a chosen sentence in its passage: asked
     "哪10件民生实事", the answer is the ten, not the sentence that announces them."""
     at = {(row[1], row[2]): row for row in scored}  # (passage, sentence index) -> scored sentence
-    out = []
+    out: list[tuple[float, int, int, str]] = []
     for _, p, i, _ in chosen:
         follow = i + 1
         while (p, follow) in at and _ITEM.match(at[(p, follow)][3]) and len(out) < MAX_LIST_ITEMS:
