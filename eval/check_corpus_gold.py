@@ -33,10 +33,11 @@ The corpus folder defaults to $REPORTQA_CORPUS, else /tmp/corpus/reports.
 import argparse
 import collections
 import csv
-import json
 import os
 import re
 import sys
+
+from check_gold import load_jsonl  # the seed checker beside this file reads the same JSONL
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -176,24 +177,6 @@ def doc_info(doc_id, meta):
     year = doc_id.split("_", 1)[0]
     level = "national" if "_guowuyuan_" in doc_id else "unknown"
     return year, level, ("国务院" if level == "national" else "?")
-
-
-def load_jsonl(path, errors):
-    items = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                errors.append(f"{path}:{lineno}: invalid JSON: {e}")
-                continue
-            if not isinstance(obj, dict):
-                errors.append(f"{path}:{lineno}: not a JSON object")
-                continue
-            items.append((lineno, obj))
-    return items
 
 
 def check_answers(where, doc_id, answers, corpus, warnings, errors):
