@@ -30,7 +30,7 @@ class Hit:
 class RetrievalConfig:
     dense_weight: float = 0.5
     lexical_weight: float = 1.0  # weighted fusion won over RRF on eval/dev_qa.jsonl (see BENCHMARKS.md)
-    phase_weight: float = 0.004  # bonus for a passage in the part of the report the intent points at
+    phase_weight: float = 0.006  # bonus for a passage in the part of the report the intent points at (tuned: README)
     year_weight: float = 0.004  # bonus for a passage whose section names the year asked about (一、2013年工作回顾)
     # Bonus for a passage that says a quoted name verbatim ("“22688”交通大会战"): BM25 splits the name into
     # tokens that many reports share, and cannot tell "22688" the programme from 22688 anywhere in a sentence.
