@@ -135,9 +135,9 @@ def run_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         hard += more[2]
     soft = ~np.asarray(hard)
     x, y = np.asarray(xs, float)[soft], np.asarray(ys, float)[soft]
-    losses = {l2: balanced_log_loss(out_of_fold(x, y, l2), y) for l2 in L2_GRID}
-    l2 = min(losses, key=lambda value: losses[value])
-    held = out_of_fold(x, y, l2)
+    held_out = {l2: out_of_fold(x, y, l2) for l2 in L2_GRID}
+    l2 = min(held_out, key=lambda value: balanced_log_loss(held_out[value], y))
+    held = held_out[l2]
     threshold = highest_threshold(held[y == 1], args.max_fnf)
     weights, bias = fit(x, y, l2)
     out = {"features": list(ans.FEATURES), "weights": [round(float(v), 5) for v in weights], "bias": round(bias, 5),
