@@ -49,7 +49,8 @@ class OpenVINOEncoder:
         self._query_lock = threading.Lock()  # one infer request: concurrent queries take turns
         self._passage_lock = threading.Lock()
         self.dim = int(self._encode_query_batch(["query: 维度"]).shape[1])
-        self.precision = str(self._throughput.get_property("INFERENCE_PRECISION_HINT"))
+        self.precision = str(self._throughput.get_property("INFERENCE_PRECISION_HINT"))  # passages
+        self.query_precision = str(self._latency.get_property("INFERENCE_PRECISION_HINT"))
         self._warm_query_widths()
 
     def _warm_query_widths(self) -> None:

@@ -37,7 +37,10 @@ import os
 import re
 import sys
 
-from check_gold import load_jsonl  # the seed checker beside this file reads the same JSONL
+try:  # the seed checker beside this file reads the same JSONL
+    from check_gold import load_jsonl
+except ModuleNotFoundError:  # run as `python -m eval.check_corpus_gold`
+    from eval.check_gold import load_jsonl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

@@ -42,6 +42,18 @@ def test_a_list_asked_for_comes_with_its_items() -> None:
     assert [s for _, s in extract("长沙2019年民生实事办得好不好", [text], weights)] == ["办好10件民生实事。"]
 
 
+def test_only_enumerated_items_follow_and_only_a_list_question_brings_them() -> None:
+    weights = {"就业": 2.0, "措施": 2.5}
+    # 五是否…, 2、3季度 and 3．5万 are no items: the list ends before each.
+    for tail in ("五是否定了旧办法。", "2、3季度岗位回落。", "3．5万人转岗。"):
+        text = f"采取三项就业措施。一是扩大岗位。{tail}二是稳定岗位。"
+        picked = [s for _, s in extract("萧山采取了哪些就业措施", [text], weights)]
+        assert picked == ["采取三项就业措施。", "一是扩大岗位。"], tail
+    text = "采取三项就业措施。一是扩大岗位。2、3季度就业回落。3．5万人实现再就业。"
+    one = [s for _, s in extract("萧山哪一年的就业最好", [text], weights)]
+    assert "一是扩大岗位。" not in one  # 哪一年 asks for one thing, not a list
+
+
 def test_a_figure_asked_for_puts_a_sentence_with_a_number_in_the_answer() -> None:
     text = ("确保减税降费落实到位。减税降费直击当前市场主体的痛点和难点，是既公平又有效率的政策。"
             "全年减轻企业税收和社保缴费负担近2万亿元。这会给各级财政带来很大压力。")

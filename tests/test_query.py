@@ -172,6 +172,9 @@ def test_now_prefers_the_newest_report_up_to_the_year_it_is() -> None:
     assert later.prior == {"zj23": PREFERRED}  # the newest there is, when now's own is not indexed
     # A named year decides by itself; without a present word there is no preference.
     assert parse_query("浙江2021年现在的森林覆盖率", MATCHER, TODAY).now is None
+    # 体现在 / 实现在 are no "now".
+    assert parse_query("浙江数字经济的成效主要体现在哪些方面", MATCHER, TODAY).now is None
+    assert parse_query("浙江如何实现在全国率先发展", MATCHER, TODAY).now is None
     assert resolve(parse_query("浙江森林覆盖率是多少", MATCHER, TODAY), DOCS).prior == {}
 
 

@@ -67,7 +67,8 @@ def compare(settings: Settings, snap: Snapshot, n: int = 256) -> dict:
         cosine = (vectors * floor_vectors).sum(axis=1) if floor_vectors is not None else np.ones(len(vectors))
         rows.append({"backend": backend, "passages_per_s": round(rate, 2), "query_p50_ms": round(query_ms, 2),
                      "cosine_min": round(float(cosine.min()), 5), "cosine_mean": round(float(cosine.mean()), 6),
-                     "precision": str(getattr(encoder, "precision", "f32"))})
+                     "precision": str(getattr(encoder, "precision", "f32")),
+                     "query_precision": str(getattr(encoder, "query_precision", getattr(encoder, "precision", "f32")))})
         del encoder
     floor = statistics.fmean(floor_rates) if floor_rates else 0.0
     for row in rows:

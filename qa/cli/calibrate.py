@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,8 +77,8 @@ FOLDS = 5
 
 def folds(y: np.ndarray, k: int = FOLDS) -> np.ndarray:
     """A fold number per question: each class cut into k runs of consecutive questions, so every fold has
-    both classes, and questions written side by side from one template (one metric, two cities) stay in
-    one fold instead of each predicting the other."""
+    both classes (given k of each: `run_calibrate` checks), and questions written side by side from one
+    template (one metric, two cities) stay in one fold instead of each predicting the other."""
     out = np.zeros(len(y), int)
     for label in (0, 1):
         at = np.flatnonzero(y == label)
@@ -135,6 +136,11 @@ def run_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         hard += more[2]
     soft = ~np.asarray(hard)
     x, y = np.asarray(xs, float)[soft], np.asarray(ys, float)[soft]
+    if min((y == 0).sum(), (y == 1).sum()) < FOLDS:
+        print(f"error: cross-validation needs at least {FOLDS} answerable and {FOLDS} unanswerable questions not "
+              f"decided by a hard rule; the {args.split} half has {int((y == 1).sum())} and {int((y == 0).sum())}",
+              file=sys.stderr)
+        return 2
     held_out = {l2: out_of_fold(x, y, l2) for l2 in L2_GRID}
     l2 = min(held_out, key=lambda value: balanced_log_loss(held_out[value], y))
     held = held_out[l2]

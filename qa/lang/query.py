@@ -27,7 +27,7 @@ RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "
 _HORIZON = re.compile(r"(?<![\d年])(?:到|至)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:前|以前|远景)")
 HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's horizon too
 # "现在/目前是多少" asks for the latest figure: the newest report up to today (or the conversation's year).
-_PRESENT = re.compile(r"现在|目前|当前|如今|眼下|最新|现阶段")
+_PRESENT = re.compile(r"(?<![体表实出展])现在|目前|当前|如今|眼下|最新|现阶段")  # not 体现在, 实现在 …
 _ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来|改革开放以来|以来")
 
 # "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".

@@ -24,10 +24,12 @@ _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎�
 _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出于什么|怎么考虑")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 # A sentence that is one item of an enumeration: 一是, 第二, （三）, 4., ⑤.
-_ITEM = re.compile(r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]"
-                   r"|\d{1,2}(?:[．、]|\.(?!\d))|[①-⑳])")
+# Not "五是否…", nor "2、3季度" or "3．5万人", where the mark joins numbers.
+_ITEM = re.compile(r"(?:[一二三四五六七八九十]+是(?!否)|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]"
+                   r"|\d{1,2}[．、.](?!\d)|[①-⑳])")
 MAX_LIST_ITEMS = 12
-_WHICH_N = re.compile(r"哪[\d一二三四五六七八九十两几]+")  # "哪10件", "哪三个": a list of a stated length
+# "哪10件", "哪三个": a list of a stated length (哪一年 asks for one thing).
+_WHICH_N = re.compile(r"哪(?:[2-9]|\d{2,}|[两三四五六七八九十几])")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
             "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency")
@@ -157,7 +159,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             wordings: Sequence[dict[str, float]] = ()) -> list[tuple[int, str]]:
     """Best sentences as (passage index, sentence), in reading order of the passages. A sentence is scored in
     the question's best single wording (the question's, or with one term in the reports' words), never in all
-    at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it."""
+    at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it.
+    A figure asked for brings the best sentence that gives one, and a list asked for its enumerated items."""
     wants_number = is_number_question(question)
     wants_reason = bool(_WHY_QUESTION.search(question))
 
@@ -201,7 +204,8 @@ def _list_items(chosen: Sequence[tuple[float, int, int, str]],
     for _, p, i, _ in chosen:
         follow = i + 1
         while (p, follow) in at and _ITEM.match(at[(p, follow)][3]) and len(out) < MAX_LIST_ITEMS:
-            out.append(at[(p, follow)])
+            if at[(p, follow)] not in chosen and at[(p, follow)] not in out:
+                out.append(at[(p, follow)])
             follow += 1
     return out
 

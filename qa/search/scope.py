@@ -16,7 +16,8 @@ from qa.records import Document, Filters
 from qa.search.phase import wanted
 
 PREFERRED = 0.006  # bonus for the report the intent points at (fused scores lie in 0..0.033)
-# The same when the question says its intent in so many words (目标, 打算, 实际, 增长了), not only with a bare 多少.
+# The same when the question names its intent (a target word such as 目标, 打算, 要; 实际, 增长了 for an outcome),
+# not only with a bare 多少.
 STATED = 0.009  # chosen on the tuning halves from 0.006, 0.009, 0.012 and 0.018 (README, "Quality")
 SECONDARY = 0.0  # the other report that speaks about that year
 
@@ -143,7 +144,7 @@ def _newest(places: Sequence[str], by_region: dict[str, list[Document]], now: in
     for place in places:
         dated = [d for d in by_region[place] if d.year is not None and d.year <= now]
         if dated:
-            newest = max(d.year or 0 for d in dated)
+            newest = max(d.year for d in dated if d.year is not None)
             prior.update((d.doc_id, PREFERRED) for d in dated if d.year == newest)
     return prior
 
@@ -174,6 +175,9 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     missing_year = None
     missing_report = None
     preferred_missing = False
+    # A target word, or an outcome asked in so many words, says which report more surely than a bare 多少.
+    stated = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome)
+    bonus = STATED if stated else PREFERRED
     for place in places or [""]:
         candidates = by_region[place] if place else pool
         for year in info.years:
@@ -181,8 +185,7 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             hits = [d for d in candidates if d.year in (first, second)]
             lacks_first = bool(hits) and not any(d.year == first for d in hits) and not info.relative
             preferred_missing |= lacks_first
-            asked = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome)
-            if lacks_first and asked and len(info.years) == 1 and place:
+            if lacks_first and stated and len(info.years) == 1 and place:
                 # A year's targets are set in that year's report and its outcome is reviewed in the next one's:
                 # neither report can stand in for the other. A bare "2024年…增长多少" may mean the year's target,
                 # which its own report gives, so only an outcome asked in so many words is refused.
@@ -190,7 +193,6 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
-            bonus = STATED if info.intent == "target" or info.stated_outcome else PREFERRED
             for d in hits:
                 prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), bonus if d.year == first else SECONDARY)
             if not hits and place and missing_year is None:
