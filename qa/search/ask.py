@@ -135,9 +135,9 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     )
 
 
-def _noun_adjacency(nouns: Sequence[list[str]], shown: Sequence[Passage]) -> float:
+def _noun_adjacency(nouns_per_wording: Sequence[list[str]], shown: Sequence[Passage]) -> float:
     """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
-    wordings = [found for found in nouns if found]
+    wordings = [nouns for nouns in nouns_per_wording if nouns]
     if not wordings:
         return 1.0
     said = [sent for passage in shown for sent in _sentences(passage.text)]
