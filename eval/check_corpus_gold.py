@@ -4,7 +4,7 @@
 Checks eval/corpus_qa.jsonl and eval/timeline_national.jsonl against the real
 report corpus (one <doc_id>.txt per report, see shared/corpus/README.md):
   * every line is a JSON object with the expected keys and value types;
-  * corpus_qa ids look like c001 and are unique; type, intent and split take
+  * corpus_qa ids look like c001 (fc001 for the fresh half) and are unique; type, intent and split take
     one of the allowed values;
   * "type" agrees with the gold list
     (single: exactly 1 entry, multi: >= 2 entries with distinct doc_ids,
@@ -45,11 +45,11 @@ except ModuleNotFoundError:  # run as `python -m eval.check_corpus_gold`
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 _STRIP = re.compile(r"[\s*]+")
-_ID = re.compile(r"^c\d{3,}$")
+_ID = re.compile(r"^f?c\d{3,}$")  # fc…: the fresh held-out questions
 _YEAR = re.compile(r"^\d{4}$")
 VALID_TYPES = ("single", "multi", "unanswerable")
 VALID_INTENTS = ("target", "outcome", "list", "policy", "compare", "other")
-VALID_SPLITS = ("tune", "heldout")
+VALID_SPLITS = ("tune", "heldout", "fresh")
 UNANSWERABLE_KINDS = ("no_year", "no_place", "no_figure")
 SEED_COPIES = ("2021_hangzhoushi_3e5853f5",)
 GENERIC_THRESHOLD = 3  # -v: warn when an answer occurs this often in its doc
