@@ -65,6 +65,19 @@ def test_a_figure_asked_for_puts_a_sentence_with_a_number_in_the_answer() -> Non
     assert picked[0] == "确保减税降费落实到位。"  # in reading order, after the sentences that scored best
 
 
+def test_a_date_or_an_item_number_is_no_figure() -> None:
+    for figure in ("经济增长4.5%—5%", "派出318名医务工作者", "国民生产总值增长百分之六", "建设十大工程", "3.5万亿元"):
+        assert ans.gives_figure(figure), figure
+    for none in ("经济增长目标同2035年远景目标总体衔接", "2021年1月5日在杭州", "3.全力推进“腾笼换鸟”", "到2025年"):
+        assert not ans.gives_figure(none), none
+    # The target sentence with no figure scores the question's terms best; the number bonus goes to the one that
+    # gives the figure, so a 多少 question is answered with it.
+    text = "经济增长目标同2035年远景目标总体衔接。全区经济增长12%。"
+    weights = {"经济": 1.0, "增长": 1.0, "目标": 2.0}
+    picked = [sentence for _, sentence in extract("内蒙古2013年经济增长目标是多少", [text], weights)]
+    assert picked == ["经济增长目标同2035年远景目标总体衔接。", "全区经济增长12%。"], picked
+
+
 def _evidence(**changes: object) -> ans.Evidence:
     base = ans.Evidence(coverage=0.4, sentence_coverage=0.4, rare_term=0.0, dense_margin=0.0, lexical_share=0.3,
                         number_question=1.0, number_found=0.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)

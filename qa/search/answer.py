@@ -31,6 +31,15 @@ MAX_LIST_ITEMS = 12
 # "哪10件", "哪三个": a list of a stated length (哪一年 asks for one thing).
 _WHICH_N = re.compile(r"哪(?:[2-9]|\d{2,}|[两三四五六七八九十几])")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
+# What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
+# number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it.
+_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))"
+                     r"|百分之[零一二三四五六七八九十点]+|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
+
+
+def gives_figure(sentence: str) -> bool:
+    return bool(_FIGURE.search(sentence))
+
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
             "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency")
 
@@ -174,7 +183,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             if len(sent) < 4:
                 continue
             score = cover(sent)
-            if score > 0 and wants_number and _NUMBER.search(sent):
+            if score > 0 and wants_number and gives_figure(sent):
                 score += 0.15
             if score > 0 and wants_reason and _REASON.search(sent):
                 score += 0.15  # "为什么定在9%左右": the sentence that explains, not the one that states
@@ -186,9 +195,9 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     ranked = sorted(scored, key=lambda x: -x[0])
     best = ranked[0][0]
     chosen = [s for s in ranked[:max_sentences] if s[0] >= best * 0.7 and s[0] > 0]
-    if wants_number and chosen and not any(_NUMBER.search(s[3]) for s in chosen):
+    if wants_number and chosen and not any(gives_figure(s[3]) for s in chosen):
         # A figure was asked for: the answer carries the best sentence that gives one, if it is close enough.
-        chosen += [s for s in ranked if _NUMBER.search(s[3]) and s[0] >= best * 0.5 and s[0] > 0][:1]
+        chosen += [s for s in ranked if gives_figure(s[3]) and s[0] >= best * 0.5 and s[0] > 0][:1]
     if is_list_question(question) or _WHICH_N.search(question):
         chosen += _list_items(chosen, scored)
     chosen = sorted(set(chosen), key=lambda x: (x[1], x[2]))
