@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from qa.errors import BadRequest, NoMatch, NotFound
-from qa.records import Filters, Turn
+from qa.records import Citation, Filters, Passage, Turn
+from qa.search.ask import _named_where_answered
 from qa.search.retrieval import RetrievalConfig
 from qa.service import QAService
 
@@ -137,6 +138,18 @@ def test_a_place_without_reports_is_looked_for_in_its_ancestors_reports(fake_ser
     missing = fake_service.ask("余杭区2021年规上工业增加值要增长多少")
     assert not missing.answerable
     assert missing.reason == "没有找到余杭区的政府工作报告，杭州市的报告中也没有提到它", missing.reason
+
+
+def test_a_place_named_in_a_sentence_that_says_nothing_asked_is_not_named_where_answered() -> None:
+    def shown(text: str) -> Passage:
+        return Passage(1, 1.0, text, "c1", Citation("d", "t", "s", "二、2024年主要任务", 0, len(text), None, None))
+
+    terms = {"浦东": 9.0, "经济": 1.0, "增长": 1.5, "目标": 1.7}
+    # The passage's best sentence for the question names no growth target: 浦东 is named, but not where answered.
+    aside = shown("全面推进浦东引领区建设。瞄准具备率先突破条件的关键领域，推出更多实质性举措。")
+    assert not _named_where_answered("浦东", terms, [aside])
+    said = shown("全面推进浦东引领区建设。浦东经济增长目标为6%左右。")
+    assert _named_where_answered("浦东", terms, [said])
 
 
 def test_relative_years_count_from_as_of(fake_service: QAService) -> None:

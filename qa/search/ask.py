@@ -159,7 +159,9 @@ def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Pa
     """Whether a passage's sentence that best covers the question (the place itself aside) names the place:
     an ancestor's report that names a county elsewhere says nothing about the county's figures."""
     rest = {t: w for t, w in terms.items() if t not in name and name not in t}
-    return any(name in _best_sentence(passage.text, rest) for passage in shown)
+    best = [_best_sentence(passage.text, rest) for passage in shown]
+    # A sentence that says none of the question ("全面推进浦东引领区建设" asked 浦东新区's growth target) answers nothing.
+    return any(name in sentence and (not rest or ans.coverage(rest, sentence) > 0) for sentence in best)
 
 
 def _best_sentence(text: str, terms: dict[str, float]) -> str:
