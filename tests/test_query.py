@@ -8,6 +8,7 @@ from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import parse_query, strip_years
 from qa.records import Document
+from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
 
 MATCHER = PlaceMatcher({"钱塘区": ["钱塘新区"]})
@@ -183,3 +184,14 @@ def test_an_intent_said_in_so_many_words_weighs_more_than_a_bare_how_much() -> N
     bare = resolve(parse_query("浙江2022年GDP增长多少", MATCHER, TODAY), DOCS)
     assert stated.prior == {"zj22": STATED, "zj23": 0.0} and bare.prior == {"zj23": PREFERRED, "zj22": 0.0}
     assert STATED > PREFERRED
+
+
+def test_a_passage_is_a_review_or_a_plan_by_its_section_or_else_by_its_opening() -> None:
+    assert phase_of("一、1991年国内工作的回顾", "国民生产总值比上年增长百分之七。") == "review"
+    assert phase_of("三、2021年工作安排", "去年成绩来之不易。") == "plan"  # the section decides first
+    # No section hint, and both kinds of wording: the one the passage opens with decides.
+    plans = "今年计划要求，国民生产总值增长百分之六，货币发行和新增信贷规模与去年相比要适当控制。"
+    assert phase_of("二、抓紧有利时机，加快经济发展", plans) == "plan"
+    reviews = "去年全市地区生产总值增长7%，完成了今年初确定的目标要求。"
+    assert phase_of("二、抓紧有利时机，加快经济发展", reviews) == "review"
+    assert phase_of("二、抓紧有利时机，加快经济发展", "深化改革，扩大开放。") is None

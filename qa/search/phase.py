@@ -19,9 +19,12 @@ def phase_of(section: str, text: str) -> str | None:
     review, plan = bool(_REVIEW.search(section)), bool(_PLAN.search(section))
     if review != plan:
         return "review" if review else "plan"
-    review, plan = bool(_REVIEW_TEXT.search(text[:200])), bool(_PLAN_TEXT.search(text))
-    if review != plan:
-        return "review" if review else "plan"
+    review_at, plan_at = _REVIEW_TEXT.search(text[:200]), _PLAN_TEXT.search(text)
+    if review_at and plan_at:
+        # Both: the passage's opening says which ("今年计划要求…与去年…" plans; "去年…今年目标…" reviews first).
+        return "review" if review_at.start() < plan_at.start() else "plan"
+    if review_at or plan_at:
+        return "review" if review_at else "plan"
     return None
 
 
