@@ -102,6 +102,15 @@ def test_the_report_year_rule_follows_the_intent() -> None:
     assert target.phase == "plan" and outcome.phase == "review"
 
 
+def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() -> None:
+    said = parse_query("浙江2022年报告说GDP实际增长了多少", MATCHER, TODAY)
+    assert said.report_year and said.intent == "outcome"
+    scope = resolve(parse_query("国务院2023年的政府工作报告里脱贫攻坚取得了哪些成绩", MATCHER, TODAY), DOCS)
+    assert scope.doc_ids == ("gw23",)  # not gw24, which reviews 2023
+    assert not parse_query("浙江2022年GDP实际增长了多少", MATCHER, TODAY).report_year
+    assert not parse_query("去年的报告里GDP增长目标", MATCHER, TODAY).report_year  # 去年 is relative: the usual rule
+
+
 def test_national_and_provincial_reports_are_different_documents() -> None:
     scope = resolve(parse_query("国务院2023年经济增长目标", MATCHER, TODAY), DOCS)
     assert scope.doc_ids == ("gw23", "gw24") and scope.prior["gw23"] > scope.prior.get("gw24", 0)

@@ -60,6 +60,9 @@ class QueryInfo:
     stated_outcome: bool = False
     # "现在/目前" with no year named: the year it is now (today's, or `as_of`), whose report is the newest.
     now: int | None = None
+    # The year names the report itself ("2023年报告说…", "2017年政府工作报告里的…"), not the year asked about:
+    # that report is meant, whatever the intent would otherwise point at.
+    report_year: bool = False
 
     @property
     def national(self) -> bool:
@@ -117,6 +120,10 @@ def intent_of(question: str) -> str:
     return "other"
 
 
+# "2023年报告", "2020年的国务院报告", "17年政府工作报告": a year, then within a few words the report.
+_REPORT_OF_YEAR = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。；;？?！!\d年]{0,8}?报告")
+
+
 def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
     """Places, years, intent and level words of a question."""
     year_now = (today or dt.date.today()).year
@@ -128,7 +135,8 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
                      stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
-                     now=year_now if not years and not horizons and _PRESENT.search(question) else None)
+                     now=year_now if not years and not horizons and _PRESENT.search(question) else None,
+                     report_year=bool(years) and not relative and bool(_REPORT_OF_YEAR.search(question)))
 
 
 def quoted_phrases(question: str) -> tuple[str, ...]:

@@ -73,13 +73,16 @@ def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, f
     if not candidates:
         return []
     fused = _fuse(candidates, dense_of, lex_of, cfg)
+    # The part of a report the intent points at counts in the report it points at: an outcome asked about 2020 wants
+    # the review in the 2021 report, not the 2020 report's review of 2019.
+    top_prior = max(scope.prior.values(), default=0.0)
     hits = []
     for row, score in fused.items():
         doc = snap.document_of(row)
         bonus = scope.prior.get(doc.doc_id, 0.0)
         if (scope.phase and cfg.phase_weight) or (scope.year_marks and cfg.year_weight):
             section, head = snap.section_and_head(row)
-            if scope.phase and phase_of(section, head) == scope.phase:
+            if scope.phase and phase_of(section, head) == scope.phase and bonus >= top_prior:
                 bonus += cfg.phase_weight
             if any(mark in section for mark in scope.year_marks):
                 bonus += cfg.year_weight

@@ -176,12 +176,12 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     missing_report = None
     preferred_missing = False
     # A target word, or an outcome asked in so many words, says which report more surely than a bare 多少.
-    stated = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome)
+    stated = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome) or info.report_year
     bonus = STATED if stated else PREFERRED
     for place in places or [""]:
         candidates = by_region[place] if place else pool
         for year in info.years:
-            first, second = report_preference(info.intent, year)
+            first, second = (year, year) if info.report_year else report_preference(info.intent, year)
             hits = [d for d in candidates if d.year in (first, second)]
             lacks_first = bool(hits) and not any(d.year == first for d in hits) and not info.relative
             preferred_missing |= lacks_first
