@@ -12,7 +12,7 @@ from qa.index import manifest as manifest_module
 from qa.index.manifest import ManifestMismatch
 from qa.index.segment import CorruptIndex
 from qa.index.store import IndexStore, WriterBusy
-from qa.lang import tokens
+from qa.lang import synonyms, tokens
 from qa.lang.tokens import tokenizer_fingerprint
 from qa.service import QAService
 
@@ -66,6 +66,20 @@ def test_a_changed_tokenizer_refuses_the_old_index(fake_service: QAService, monk
     try:
         with pytest.raises(ManifestMismatch, match="tokenizer.*reportqa index --rebuild"):
             QAService(fake_service.settings, encoder=FakeEncoder()).load()
+    finally:
+        tokenizer_fingerprint.cache_clear()
+
+
+def test_a_grown_synonym_table_keeps_the_index(fake_service: QAService, monkeypatch) -> None:
+    # The synonym table expands questions only: a new colloquial term must not make every index unreadable.
+    tokenizer_fingerprint.cache_clear()
+    grown = {**synonyms.synonym_table(), "某新简称": ("某个新的全称",)}
+    monkeypatch.setattr(synonyms, "synonym_table", lambda: grown)
+    monkeypatch.setattr(tokens, "synonym_table", lambda: grown, raising=False)  # wherever it is looked up
+    try:
+        service = QAService(fake_service.settings, encoder=FakeEncoder())
+        service.load()
+        assert service.snapshot.manifest.tokenizer == tokenizer_fingerprint()
     finally:
         tokenizer_fingerprint.cache_clear()
 

@@ -33,7 +33,7 @@ class Manifest:
     model: str  # "" when the index was built lexical-only
     dim: int
     chunker: str  # fingerprint of the chunker's parameters and patterns
-    tokenizer: str  # fingerprint of jieba, its dictionary, the stopwords and synonyms
+    tokenizer: str  # fingerprint of jieba, its dictionary, the stopwords and the number rules
     segments: tuple[SegmentRef, ...] = ()
     deleted: tuple[tuple[str, str], ...] = ()  # (segment, doc_id) tombstones
     created_at: str = ""
@@ -57,7 +57,7 @@ class Manifest:
         if self.chunker != chunker:
             problems.append(f"chunker {self.chunker} != {chunker} (chunking rules changed)")
         if self.tokenizer != tokenizer:
-            problems.append(f"tokenizer {self.tokenizer} != {tokenizer} (jieba, its dictionary, stopwords or synonyms changed)")
+            problems.append(f"tokenizer {self.tokenizer} != {tokenizer} (jieba, its dictionary or the stopwords changed)")
         if model and self.model and self.model != model:
             problems.append(f"built with model {self.model!r}, configured model is {model!r}")
         if problems:

@@ -1,7 +1,8 @@
 """The one tokenizer: jieba search mode, lower-cased, with the one stopword list.
 
 Its fingerprint covers everything that shapes its output (jieba's version and dictionary, the
-stopwords, the synonym table), so an index built with different tokens is refused, not misread.
+stopwords, the number rules), so an index built with different tokens is refused, not misread. The synonym
+table is not part of it: it expands questions only, and growing it must not make every index unreadable.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from functools import lru_cache
 from types import ModuleType
 
 import jieba
-
-from qa.lang.synonyms import synonym_table
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -60,14 +59,11 @@ def tokenize(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def tokenizer_fingerprint() -> str:
-    """A hash of jieba's version and dictionary, the stopwords and the synonym table."""
+    """A hash of jieba's version and dictionary, the stopwords and the number rules."""
     digest = hashlib.sha256()
     digest.update(f"jieba {jieba.__version__}\n".encode())
     with jieba.get_dict_file() as fh:
         digest.update(fh.read())
     digest.update("\n".join(sorted(STOPWORDS)).encode())
-    for head, targets in sorted(synonym_table().items()):
-        digest.update(f"{head}\t{'/'.join(targets)}\n".encode())
-
     digest.update(_NUMBER.pattern.encode() + _KEEP.pattern.encode())
     return "jieba-" + digest.hexdigest()[:16]
