@@ -111,6 +111,15 @@ def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() ->
     assert not parse_query("去年的报告里GDP增长目标", MATCHER, TODAY).report_year  # 去年 is relative: the usual rule
 
 
+def test_a_plan_period_prefers_the_report_that_sets_it_or_the_one_that_reviews_it() -> None:
+    docs = [_doc(f"zj{y}", "浙江省", y) for y in range(2015, 2023)]
+    review = resolve(parse_query("十三五期间浙江GDP从多少涨到了多少", MATCHER, TODAY), docs)
+    assert max(review.prior, key=review.prior.__getitem__) == "zj2021"  # reviews 2016-2020 as a whole
+    plan = resolve(parse_query("浙江十三五末城镇化率目标是多少", MATCHER, TODAY), docs)
+    assert max(plan.prior, key=plan.prior.__getitem__) == "zj2016"  # sets the plan's targets
+    assert parse_query("十三五和十四五对比", MATCHER, TODAY).period is None
+
+
 def test_national_and_provincial_reports_are_different_documents() -> None:
     scope = resolve(parse_query("国务院2023年经济增长目标", MATCHER, TODAY), DOCS)
     assert scope.doc_ids == ("gw23", "gw24") and scope.prior["gw23"] > scope.prior.get("gw24", 0)

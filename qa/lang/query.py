@@ -63,6 +63,8 @@ class QueryInfo:
     # The year names the report itself ("2023年报告说…", "2017年政府工作报告里的…"), not the year asked about:
     # that report is meant, whatever the intent would otherwise point at.
     report_year: bool = False
+    # (first, last) year of the five-year plan the years came from (十三五 -> 2016, 2020), when that is all they are.
+    period: tuple[int, int] | None = None
 
     @property
     def national(self) -> bool:
@@ -136,7 +138,17 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
                      stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
                      now=year_now if not years and not horizons and _PRESENT.search(question) else None,
-                     report_year=bool(years) and not relative and bool(_REPORT_OF_YEAR.search(question)))
+                     report_year=bool(years) and not relative and bool(_REPORT_OF_YEAR.search(question)),
+                     period=plan_period(question, years))
+
+
+def plan_period(question: str, years: list[int]) -> tuple[int, int] | None:
+    """(first, last) year of the one five-year plan the question names, when its years are that plan's and no other."""
+    firsts = {_PLAN_START[m.group(1)] for m in _PLAN_PERIOD.finditer(question) if m.group(1) in _PLAN_START}
+    if len(firsts) != 1:
+        return None
+    first = firsts.pop()
+    return (first, first + 4) if set(years) == set(range(first, first + 5)) else None
 
 
 def quoted_phrases(question: str) -> tuple[str, ...]:

@@ -178,6 +178,11 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     # A target word, or an outcome asked in so many words, says which report more surely than a bare 多少.
     stated = info.intent == "target" or (info.intent == "outcome" and info.stated_outcome) or info.report_year
     bonus = STATED if stated else PREFERRED
+    # A plan period is reviewed as a whole in the report after it (2021's reviews 十三五) and its targets are set in
+    # the report of its first year (2016's): that one report is preferred over the period's others.
+    period_pick = None
+    if info.period and not info.report_year:
+        period_pick = info.period[0] if info.intent == "target" else info.period[1] + 1
     for place in places or [""]:
         candidates = by_region[place] if place else pool
         for year in info.years:
@@ -194,7 +199,8 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
             for d in hits:
-                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), bonus if d.year == first else SECONDARY)
+                pick = period_pick if period_pick is not None else first
+                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), bonus if d.year == pick else SECONDARY)
             if not hits and place and missing_year is None:
                 missing_year = f"{place}{year}年"
             chosen.update(d.doc_id for d in hits)
