@@ -78,6 +78,17 @@ def test_a_date_or_an_item_number_is_no_figure() -> None:
     assert picked == ["经济增长目标同2035年远景目标总体衔接。", "全区经济增长12%。"], picked
 
 
+def test_a_question_naming_two_reports_is_answered_from_each() -> None:
+    zhejiang = "全省地区生产总值增长6%左右，一般公共预算收入增长6%。全面推进共同富裕示范区建设，地区生产总值目标明确。"
+    jiangsu = "全省经济增长目标为5%以上。"
+    weights = {"地区生产总值": 3.0, "增长": 1.0, "目标": 1.0}
+    texts = [zhejiang, "全省地区生产总值增长6.5%。", jiangsu]
+    alone = [p for p, _ in extract("浙江和江苏2023年GDP增长目标分别是多少", texts, weights)]
+    assert 2 not in alone  # scored alone, 江苏's sentence falls under 0.7 of 浙江's best: the regression
+    both = extract("浙江和江苏2023年GDP增长目标分别是多少", texts, weights, groups=[0, 0, 1])
+    assert (2, "全省经济增长目标为5%以上。") in both and any(p == 0 for p, _ in both), both
+
+
 def _evidence(**changes: object) -> ans.Evidence:
     base = ans.Evidence(coverage=0.4, sentence_coverage=0.4, rare_term=0.0, dense_margin=0.0, lexical_share=0.3,
                         number_question=1.0, number_found=0.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)

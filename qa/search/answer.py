@@ -165,11 +165,15 @@ def number_found(sentence: str, weights: dict[str, float]) -> float:
 
 
 def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3,
-            wordings: Sequence[dict[str, float]] = ()) -> list[tuple[int, str]]:
+            wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = ()) -> list[tuple[int, str]]:
     """Best sentences as (passage index, sentence), in reading order of the passages. A sentence is scored in
     the question's best single wording (the question's, or with one term in the reports' words), never in all
     at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it.
-    A figure asked for brings the best sentence that gives one, and a list asked for its enumerated items."""
+    A figure asked for brings the best sentence that gives one, and a list asked for its enumerated items.
+    `groups` gives each passage's named report (浙江 and 江苏, or 2019 and 2021; -1 for none): a question that
+    names several is answered from each."""
+    named = sorted({g for g in groups if g >= 0})
+    depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
     wants_reason = bool(_WHY_QUESTION.search(question))
 
@@ -177,7 +181,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
 
     scored: list[tuple[float, int, int, str]] = []
-    for p_idx, text in enumerate(passages[:3]):
+    for p_idx, text in enumerate(passages[:depth]):
         for s_idx, (a, b) in enumerate(sentences(text)):
             sent = text[a:b].strip()
             if len(sent) < 4:
@@ -198,10 +202,23 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     if wants_number and chosen and not any(gives_figure(s[3]) for s in chosen):
         # A figure was asked for: the answer carries the best sentence that gives one, if it is close enough.
         chosen += [s for s in ranked if gives_figure(s[3]) and s[0] >= best * 0.5 and s[0] > 0][:1]
+    if len(named) > 1:
+        chosen += _each_named(chosen, ranked, groups, named)
     if is_list_question(question) or _WHICH_N.search(question):
         chosen += _list_items(chosen, scored)
     chosen = sorted(set(chosen), key=lambda x: (x[1], x[2]))
     return [(p, sent) for _, p, _, sent in chosen]
+
+
+def _each_named(chosen: Sequence[tuple[float, int, int, str]], ranked: Sequence[tuple[float, int, int, str]],
+                groups: Sequence[int], named: Sequence[int]) -> list[tuple[float, int, int, str]]:
+    """For each named report that no chosen sentence comes from, its best sentence that says the question."""
+    answered = {groups[p] for _, p, _, _ in chosen if p < len(groups)}
+    out = []
+    for group in named:
+        if group not in answered:
+            out += [s for s in ranked if s[1] < len(groups) and groups[s[1]] == group and s[0] > 0][:1]
+    return out
 
 
 def _list_items(chosen: Sequence[tuple[float, int, int, str]],
@@ -225,7 +242,7 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
 
 
 def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
-           wordings: Sequence[dict[str, float]] = ()) -> Verdict:
+           wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
@@ -242,7 +259,8 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     fitted = fitted or model()
     confidence = fitted.probability(ev)
-    picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings) if texts else []
+    picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings,
+                     groups=groups) if texts else []
     if picked and confidence >= fitted.threshold:
         return Verdict(True, format_answer(picked), round(confidence, 3))
     if ev.unseen:

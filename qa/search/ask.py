@@ -96,7 +96,8 @@ def run(
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
-    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings)
+    groups = [next((i for i, t in enumerate(scope.targets) if p.citation.doc_id in t.doc_ids), -1) for p in shown]
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
