@@ -109,6 +109,8 @@ def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() ->
     assert scope.doc_ids == ("gw23",)  # not gw24, which reviews 2023
     assert not parse_query("浙江2022年GDP实际增长了多少", MATCHER, TODAY).report_year
     assert not parse_query("去年的报告里GDP增长目标", MATCHER, TODAY).report_year  # 去年 is relative: the usual rule
+    assert parse_query("国务院2016年说的三去一降一补具体指什么", MATCHER, TODAY).report_year
+    assert not parse_query("浙江2019年研发投入强度提到多少", MATCHER, TODAY).report_year  # 提到 = raised to
 
 
 def test_a_plan_period_prefers_the_report_that_sets_it_or_the_one_that_reviews_it() -> None:

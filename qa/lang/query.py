@@ -122,8 +122,10 @@ def intent_of(question: str) -> str:
     return "other"
 
 
-# "2023年报告", "2020年的国务院报告", "17年政府工作报告": a year, then within a few words the report.
-_REPORT_OF_YEAR = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。；;？?！!\d年]{0,8}?报告")
+# "2023年报告", "2020年的国务院报告", "17年政府工作报告", "国务院2016年说的": a year, then within a few words
+# the report, or its saying something.
+_REPORT_OF_YEAR = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。；;？?！!\d年]{0,8}?"
+                             r"(?:报告|说的|说了|提出|提的|讲的|强调)")
 
 
 def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
