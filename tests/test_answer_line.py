@@ -91,6 +91,16 @@ def test_a_question_naming_two_reports_is_answered_from_each() -> None:
     assert (2, "全省经济增长目标为5%以上。") in both and any(p == 0 for p, _ in both), both
 
 
+def test_a_question_about_a_missed_target_gets_the_sentence_that_says_what_fell_short() -> None:
+    done = "财政收入指标完成286.7亿元。就业指标完成32万人。投资指标完成增长10%。"
+    review = "除进出口总额下降37.3%以外，主要指标完成了省人大确定的任务。"
+    weights = {"指标": 3.7, "没": 8.2, "完成": 1.6}
+    missed = [s for _, s in extract("甘肃2009年哪个主要指标没完成", [done, review], weights)]
+    assert missed[-1] == review, missed
+    # Asked what was done, the three sentences of the first passage outrank it.
+    assert review not in [s for _, s in extract("甘肃2009年主要指标完成了吗", [done, review], weights)]
+
+
 def _evidence(**changes: object) -> ans.Evidence:
     base = ans.Evidence(coverage=0.4, sentence_coverage=0.4, rare_term=0.0, dense_margin=0.0, lexical_share=0.3,
                         number_question=1.0, number_found=0.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)

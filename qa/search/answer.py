@@ -22,6 +22,9 @@ NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
 _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
 _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出于什么|怎么考虑")
+# "哪个指标没完成": the sentence that says what fell short ("除进出口总额…下降37.3%以外", "低于预期目标").
+_SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现|没有实现|差距")
+_SHORTFALL = re.compile(r"未完成|没有完成|未达到|没有达到|未能实现|没有实现|未实现|低于|除[^。；]{1,40}以外|差距")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 # A sentence that is one item of an enumeration: 一是, 第二, （三）, 4., ⑤.
 # Not "五是否…", nor "2、3季度" or "3．5万人", where the mark joins numbers.
@@ -178,6 +181,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
     wants_reason = bool(_WHY_QUESTION.search(question))
+    wants_shortfall = bool(_SHORTFALL_QUESTION.search(question))
 
     def cover(sent: str) -> float:
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
@@ -193,6 +197,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
                 score += 0.15
             if score > 0 and wants_reason and _REASON.search(sent):
                 score += 0.15  # "为什么定在9%左右": the sentence that explains, not the one that states
+            if score > 0 and wants_shortfall and _SHORTFALL.search(sent):
+                score += 0.15
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
