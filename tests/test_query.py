@@ -122,6 +122,13 @@ def test_a_plan_period_prefers_the_report_that_sets_it_or_the_one_that_reviews_i
     assert parse_query("十三五和十四五对比", MATCHER, TODAY).period is None
 
 
+def test_a_plan_horizon_marks_its_own_headings_and_flags_one_year_headings() -> None:
+    docs = [_doc("qt21", "杭州市", 2021)]
+    scope = resolve(parse_query("杭州到2025年GDP要达到多少", MATCHER, TODAY), docs)
+    assert scope.horizon and {"2025年", "二〇二五年", "十四五"} <= set(scope.year_marks)
+    assert not resolve(parse_query("杭州2021年GDP增长目标", MATCHER, TODAY), docs).horizon
+
+
 def test_national_and_provincial_reports_are_different_documents() -> None:
     scope = resolve(parse_query("国务院2023年经济增长目标", MATCHER, TODAY), DOCS)
     assert scope.doc_ids == ("gw23", "gw24") and scope.prior["gw23"] > scope.prior.get("gw24", 0)

@@ -152,6 +152,22 @@ def test_a_place_named_in_a_sentence_that_says_nothing_asked_is_not_named_where_
     assert _named_where_answered("浦东", terms, [said])
 
 
+def test_a_plan_horizon_is_not_answered_from_one_year_s_targets(fake_service: QAService) -> None:
+    # 钱塘区's 2021 report gives both its 2021 targets and its targets for 2025 (十四五's last year).
+    def scores(config: RetrievalConfig) -> dict[str, float]:
+        before, fake_service.config = fake_service.config, config
+        try:
+            found = fake_service.ask("钱塘区到2025年GDP要达到多少", top_k=10)
+        finally:
+            fake_service.config = before
+        return {p.citation.section: p.score for p in found.passages}
+
+    with_rule, without = scores(RetrievalConfig()), scores(RetrievalConfig(horizon_weight=0.0))
+    one_year = "2021年全区经济社会发展主要预期目标"
+    assert without[one_year] - with_rule[one_year] == pytest.approx(RetrievalConfig().horizon_weight, abs=1e-6)
+    assert with_rule["主要目标和关键性指标"] == pytest.approx(without["主要目标和关键性指标"], abs=1e-6)
+
+
 def test_relative_years_count_from_as_of(fake_service: QAService) -> None:
     # A reader of the 2021 report asks "今年" as of 2021; one reading the 2024 report, as of 2024.
     question = "萧山今年GDP增长目标是多少"

@@ -7,6 +7,7 @@ that names several places or years is answered target by target, so each named r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from qa.search.phase import phase_of
 from qa.search.scope import Scope
 
 CANDIDATES = 100
+_ONE_YEAR = re.compile(r"(?:19|20)\d{2}年")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class RetrievalConfig:
     # Bonus for a passage that says a quoted name verbatim ("“22688”交通大会战"): BM25 splits the name into
     # tokens that many reports share, and cannot tell "22688" the programme from 22688 anywhere in a sentence.
     phrase_weight: float = 0.01
+    horizon_weight: float = 0.006  # penalty, under a question about a plan horizon, for a heading naming one year
 
 
 def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], scope: Scope, k: int,
@@ -86,6 +89,8 @@ def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, f
                 bonus += cfg.phase_weight
             if any(mark in section for mark in scope.year_marks):
                 bonus += cfg.year_weight
+            elif scope.horizon and _ONE_YEAR.search(section):
+                bonus -= cfg.horizon_weight  # "2021年全区…主要预期目标" plans one year, not the horizon asked
         if scope.phrases and cfg.phrase_weight:
             text = snap.chunk(row).text.replace("\n", "")
             bonus += cfg.phrase_weight * sum(p in text for p in scope.phrases) / len(scope.phrases)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from qa.errors import NoMatch
 from qa.lang.places import NATIONAL, PlaceMatcher
-from qa.lang.query import QueryInfo
+from qa.lang.query import QueryInfo, plan_periods_ending, year_in_chinese
 from qa.records import Document, Filters
 from qa.search.phase import wanted
 
@@ -41,6 +41,7 @@ class Scope:
     phase: str | None = None  # "review" or "plan": the part of a report the question's intent points at
     preferred_missing: bool = False  # a named year's preferred report is missing; only its neighbour is indexed
     year_marks: tuple[str, ...] = ()  # "2013年": a section naming the year asked about is the likelier answer
+    horizon: bool = False  # the question asks about a plan horizon (到2025年): a heading for one year is not it
     inner: tuple[tuple[str, str], ...] = ()  # (place, indexed ancestor): 仁怀市 has no report, 遵义市's may name it
     phrases: tuple[str, ...] = ()  # quoted names the question asks about, looked for verbatim
 
@@ -118,7 +119,12 @@ def resolve(info: QueryInfo, docs: Sequence[Document], matcher: PlaceMatcher | N
         place, parent = inner[0]
         scope = replace(scope, missing_year=scope.missing_year.replace(parent, f"{place}或{parent}", 1))
     marks = tuple(f"{y}年" for y in info.years) if info.years and len(info.years) <= 3 and not info.all_years else ()
-    return replace(scope, phase=wanted(info.intent), inner=inner, year_marks=marks)
+    if info.horizons and not info.years:
+        # "到2025年…": the plan's own headings say 2025年, 二〇二五年 or the plan that ends then (十四五).
+        marks = tuple(mark for h in info.horizons
+                      for mark in (f"{h}年", f"{year_in_chinese(h)}年", *plan_periods_ending(h)))
+    return replace(scope, phase=wanted(info.intent), inner=inner, year_marks=marks,
+                   horizon=bool(info.horizons and not info.years))
 
 
 def _fallbacks(regions: Sequence[str], docs: Sequence[Document], matcher: PlaceMatcher) -> tuple[tuple[str, str], ...]:
