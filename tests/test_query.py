@@ -111,6 +111,11 @@ def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() ->
     assert not parse_query("去年的报告里GDP增长目标", MATCHER, TODAY).report_year  # 去年 is relative: the usual rule
     assert parse_query("国务院2016年说的三去一降一补具体指什么", MATCHER, TODAY).report_year
     assert not parse_query("浙江2019年研发投入强度提到多少", MATCHER, TODAY).report_year  # 提到 = raised to
+    # The period it speaks of is no more reports to read; a plan horizon it names stays one.
+    inside = parse_query("昆明2021年报告里，十三五期间GDP排名怎么变的", MATCHER, TODAY)
+    assert inside.years == (2021,) and inside.period is None
+    ahead = parse_query("浙江2021年报告说到2025年研发投入强度要达到多少", MATCHER, TODAY)
+    assert ahead.years == (2021,) and ahead.horizons == (2025,)
 
 
 def test_a_plan_period_prefers_the_report_that_sets_it_or_the_one_that_reviews_it() -> None:

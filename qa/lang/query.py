@@ -124,8 +124,13 @@ def intent_of(question: str) -> str:
 
 # "2023年报告", "2020年的国务院报告", "17年政府工作报告", "国务院2016年说的": a year, then within a few words
 # the report, or its saying something.
-_REPORT_OF_YEAR = re.compile(r"(?:(?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。；;？?！!\d年]{0,8}?"
+_REPORT_OF_YEAR = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。；;？?！!\d年]{0,8}?"
                              r"(?:报告|说的|说了|提出|提的|讲的|强调)")
+
+
+def _full_year(text: str) -> int:
+    value = int(text)
+    return value if value >= 100 else (2000 + value if value < 50 else 1900 + value)
 
 
 def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
@@ -135,13 +140,19 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
     intent = intent_of(question)
     horizons = horizon_years(question, years, intent, year_now)
+    named = [] if relative else [_full_year(m.group(1)) for m in _REPORT_OF_YEAR.finditer(question)]
+    if named:
+        # "昆明2021年报告里，十三五期间…": the report is 2021's; 十三五 is what it says, not more reports to read.
+        spoken = {y for m in _PLAN_PERIOD.finditer(question) if m.group(1) in _PLAN_START
+                  for y in range(_PLAN_START[m.group(1)], _PLAN_START[m.group(1)] + 5)}
+        horizons = tuple(h for h in horizons if h not in named)
+        years = [y for y in dict.fromkeys(years) if y in named or y not in spoken]
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
                      stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
                      now=year_now if not years and not horizons and _PRESENT.search(question) else None,
-                     report_year=bool(years) and not relative and bool(_REPORT_OF_YEAR.search(question)),
-                     period=plan_period(question, years))
+                     report_year=bool(named), period=None if named else plan_period(question, years))
 
 
 def plan_period(question: str, years: list[int]) -> tuple[int, int] | None:
