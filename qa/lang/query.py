@@ -79,6 +79,17 @@ def _cn_int(text: str) -> int:
     return _CN_NUM.get(text, 0)
 
 
+def _full_year(text: str) -> int:
+    """"2019" -> 2019, "19" -> 2019, "98" -> 1998."""
+    value = int(text)
+    return value if value >= 100 else (2000 + value if value < 50 else 1900 + value)
+
+
+def _plan_starts(question: str) -> list[int]:
+    """The first years of the five-year plans the question names (十三五 -> 2016), in order."""
+    return [_PLAN_START[m.group(1)] for m in _PLAN_PERIOD.finditer(question) if m.group(1) in _PLAN_START]
+
+
 def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     """(years, only_relative, all_years) mentioned in a question, in order."""
     years: list[int] = []
@@ -89,13 +100,9 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
             years.extend(range(start, stop + 1))
     years += [int(y) for y in YEAR.findall(question)]
     years += [int(y.translate(_CN_DIGITS)) for y in _CN_YEAR.findall(question)]
-    for m in _SHORT_YEAR.finditer(question):
-        value = int(m.group(1))
-        years.append(2000 + value if value < 50 else 1900 + value)
-    for m in _PLAN_PERIOD.finditer(question):
-        first = _PLAN_START.get(m.group(1))
-        if first is not None:
-            years.extend(range(first, first + 5))
+    years += [_full_year(m.group(1)) for m in _SHORT_YEAR.finditer(question)]
+    for first in _plan_starts(question):
+        years.extend(range(first, first + 5))
     for m in _RECENT.finditer(question):
         n = _cn_int(m.group(1))
         if 0 < n <= 30:
@@ -128,11 +135,6 @@ _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。
                              r"(?:报告|说的|说了|提出|提的|讲的|强调)")
 
 
-def _full_year(text: str) -> int:
-    value = int(text)
-    return value if value >= 100 else (2000 + value if value < 50 else 1900 + value)
-
-
 def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
     """Places, years, intent and level words of a question."""
     year_now = (today or dt.date.today()).year
@@ -143,8 +145,7 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     named = [] if relative else [_full_year(m.group(1)) for m in _REPORT_OF_YEAR.finditer(question)]
     if named:
         # "昆明2021年报告里，十三五期间…": the report is 2021's; 十三五 is what it says, not more reports to read.
-        spoken = {y for m in _PLAN_PERIOD.finditer(question) if m.group(1) in _PLAN_START
-                  for y in range(_PLAN_START[m.group(1)], _PLAN_START[m.group(1)] + 5)}
+        spoken = {y for first in _plan_starts(question) for y in range(first, first + 5)}
         horizons = tuple(h for h in horizons if h not in named)
         years = [y for y in dict.fromkeys(years) if y in named or y not in spoken]
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
@@ -157,7 +158,7 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
 
 def plan_period(question: str, years: list[int]) -> tuple[int, int] | None:
     """(first, last) year of the one five-year plan the question names, when its years are that plan's and no other."""
-    firsts = {_PLAN_START[m.group(1)] for m in _PLAN_PERIOD.finditer(question) if m.group(1) in _PLAN_START}
+    firsts = set(_plan_starts(question))
     if len(firsts) != 1:
         return None
     first = firsts.pop()

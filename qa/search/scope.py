@@ -119,12 +119,12 @@ def resolve(info: QueryInfo, docs: Sequence[Document], matcher: PlaceMatcher | N
         place, parent = inner[0]
         scope = replace(scope, missing_year=scope.missing_year.replace(parent, f"{place}或{parent}", 1))
     marks = tuple(f"{y}年" for y in info.years) if info.years and len(info.years) <= 3 and not info.all_years else ()
-    if info.horizons and not info.years:
+    horizon = bool(info.horizons and not info.years)
+    if horizon:
         # "到2025年…": the plan's own headings say 2025年, 二〇二五年 or the plan that ends then (十四五).
         marks = tuple(mark for h in info.horizons
                       for mark in (f"{h}年", f"{year_in_chinese(h)}年", *plan_periods_ending(h)))
-    return replace(scope, phase=wanted(info.intent), inner=inner, year_marks=marks,
-                   horizon=bool(info.horizons and not info.years))
+    return replace(scope, phase=wanted(info.intent), inner=inner, year_marks=marks, horizon=horizon)
 
 
 def _fallbacks(regions: Sequence[str], docs: Sequence[Document], matcher: PlaceMatcher) -> tuple[tuple[str, str], ...]:
