@@ -180,8 +180,11 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     named = sorted({g for g in groups if g >= 0})
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
-    wants_reason = bool(_WHY_QUESTION.search(question))
-    wants_shortfall = bool(_SHORTFALL_QUESTION.search(question))
+    # What the question asks for, and the sentences that give it: a figure for 多少, the reason for 为什么 ("定在9%
+    # 左右" states, "综合考虑…" explains), what fell short for 没完成.
+    wanted = [test for asked, test in ((wants_number, gives_figure),
+                                       (bool(_WHY_QUESTION.search(question)), _REASON.search),
+                                       (bool(_SHORTFALL_QUESTION.search(question)), _SHORTFALL.search)) if asked]
 
     def cover(sent: str) -> float:
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
@@ -193,12 +196,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             if len(sent) < 4:
                 continue
             score = cover(sent)
-            if score > 0 and wants_number and gives_figure(sent):
-                score += 0.15
-            if score > 0 and wants_reason and _REASON.search(sent):
-                score += 0.15  # "为什么定在9%左右": the sentence that explains, not the one that states
-            if score > 0 and wants_shortfall and _SHORTFALL.search(sent):
-                score += 0.15
+            if score > 0:
+                score += 0.15 * sum(bool(test(sent)) for test in wanted)
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
