@@ -15,8 +15,8 @@ from api.routers import ask, documents, health, passages, timeline
 from api.routers.docs import install_docs
 from api.routers.ui import install_ui
 from api.runtime import Runtime
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 DESCRIPTION = """
 Ask China's government work reports (政府工作报告) and get answers with cited passages.

@@ -12,9 +12,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.runtime import Runtime
-from qa.errors import NotReady
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.errors import NotReady
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 # auto_error=False: we answer missing/odd headers ourselves, in the error envelope, with 401.
 _bearer = HTTPBearer(auto_error=False, description="REPORTQA_API_TOKEN")

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
-from qa.errors import BadRequest, QAError
+from qa.core.errors import BadRequest, QAError
 
 log = logging.getLogger("reportqa.api")
 

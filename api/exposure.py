@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 MIN_TOKEN_CHARS = 16
 

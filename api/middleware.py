@@ -12,7 +12,7 @@ from api.accesslog import RequestLogMiddleware
 from api.errors import envelope
 from api.metrics import Metrics
 from api.ratelimit import RateLimitMiddleware
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 # Room for every schema-valid /ask body however it is spelled: a 1000-char question, 20 history turns of
 # 1000+2000 chars and the filters stay under 1 MiB even as \uXXXX escapes (12 bytes per astral char).

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 

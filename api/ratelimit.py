@@ -17,7 +17,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import envelope
-from qa.settings import RateLimit
+from qa.core.settings import RateLimit
 
 EXEMPT_PATHS = ("/health", "/metrics")
 MAX_CLIENTS = 10_000  # buckets kept; the least recently seen client is forgotten first (it starts full again)

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from qa.core.records import Health, ServiceState
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.index.dense import DenseProgress
 from qa.index.manifest import ManifestMismatch
-from qa.records import Health, ServiceState
-from qa.service import QAService
-from qa.settings import Settings
 
 log = logging.getLogger("reportqa.api")
 

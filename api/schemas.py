@@ -3,7 +3,7 @@
 Request fields use strict types: a number where a string belongs (or `true` for top_k) is a 422,
 not a silent coercion, and a field the schema does not name is a 422 too (`extra="forbid"`), so a
 typo such as `topk` is reported instead of ignored. Every limit is declared in the schema.
-Responses are the core's records (`qa.records`), declared once there.
+Responses are the core's records (`qa.core.records`), declared once there.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 from pydantic.config import JsonDict
 
+from qa.core.records import MAX_HISTORY_TURNS, MAX_TURN_ANSWER_CHARS, MAX_TURN_QUESTION_CHARS, Filters, Turn
 from qa.lang.question import QUESTION_PATTERN
-from qa.records import MAX_HISTORY_TURNS, MAX_TURN_ANSWER_CHARS, MAX_TURN_QUESTION_CHARS, Filters, Turn
 from qa.search.lookup import MAX_CONTEXT
 
 MIN_YEAR, MAX_YEAR = 1900, 2100

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

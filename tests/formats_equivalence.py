@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from embeddings.encoder import Encoder
+from qa.core.records import Document, Passage
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.ingest.chunking import squash
-from qa.records import Document, Passage
-from qa.service import QAService
-from qa.settings import Settings
 
 from .docfactory import blocks_from_report, make_docx, make_pdf, page_of, pdf_page_texts
 

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from qa.cli.main import main
-from qa.errors import BadRequest
+from qa.core.errors import BadRequest
+from qa.core.service import QAService
 from qa.ingest.decode import DocumentError
 from qa.ingest.files import read_document
 from qa.ingest.readers.pdf import SCANNED
 from qa.lang.places import PlaceMatcher
-from qa.service import QAService
 
 from .conftest import REPO, FakeEncoder
 from .docfactory import image_only_pdf, make_pdf

@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from qa.chat.http import HTTPBackend
-from qa.records import Filters, Turn
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.records import Filters, Turn
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 from .conftest import REPO, SEEDS, FakeEncoder
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from qa.cli.main import main
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 from .conftest import REPO, SEEDS, free_port
 

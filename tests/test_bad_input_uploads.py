@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 from .conftest import REPO, SAMPLE_REPORT, SEEDS, FakeEncoder
 from .test_bad_input_api import AUTH, assert_error

@@ -10,8 +10,8 @@ import pytest
 
 from embeddings import backends
 from qa.cli import bench_report
+from qa.core.settings import Settings
 from qa.index.build import doc_ids, partition
-from qa.settings import Settings
 
 RESULT = {
     "date": "2026-11-23", "machine": "2 CPUs", "model": "m", "backend": "openvino-int8", "data_dir": "/d",

@@ -23,8 +23,8 @@ from qa.chat.render import Renderer, plain_table, query_terms, snippet
 from qa.chat.session import ChatSession, parse_filter_args
 from qa.chat.terminal import history_path
 from qa.cli import chat as chat_command
-from qa.errors import NotFound
-from qa.records import (
+from qa.core.errors import NotFound
+from qa.core.records import (
     Answer,
     Chunk,
     Citation,
@@ -39,7 +39,7 @@ from qa.records import (
     TimelineEntry,
     Turn,
 )
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,8 +20,8 @@ from api.app import create_app
 from qa.cli import ask as ask_command
 from qa.cli.evaluation import load_questions
 from qa.cli.main import configure_logging, main
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 from .conftest import REPO, SAMPLE_REPORT, SEEDS, FakeEncoder, free_port, real_model
 
@@ -166,3 +166,10 @@ def test_library_debug_lines_are_dropped_even_if_a_library_resets_its_level(caps
         bm25s.setLevel(saved[2])
     err = capsys.readouterr().err
     assert "Building index" not in err and "ready" in err
+
+
+def test_the_project_root_is_the_checkout_from_any_working_directory(tmp_path) -> None:
+    # Relative model folders and the seeds resolve against it, wherever a command runs from.
+    code = "from qa.core.settings import project_root; print(project_root())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.stdout.strip() == str(REPO), out.stderr

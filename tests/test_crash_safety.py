@@ -24,11 +24,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from qa.errors import InsufficientStorage
+from qa.core.errors import InsufficientStorage
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.index import segment as segment_module
 from qa.index.store import IndexStore, WriterBusy
-from qa.service import QAService
-from qa.settings import Settings
 
 from .conftest import REPO, SAMPLE_REPORT, SEEDS, FakeEncoder
 
@@ -49,8 +49,8 @@ def _script(data_dir: Path, body: str) -> list[str]:
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
         from pathlib import Path
-        from qa.service import QAService
-        from qa.settings import Settings
+        from qa.core.service import QAService
+        from qa.core.settings import Settings
         from tests.conftest import FakeEncoder
 
         class Slow(FakeEncoder):

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from embeddings.backends import load_encoder
-from qa.settings import Settings, SettingsError
+from qa.core.settings import Settings, SettingsError
 from tests.conftest import real_model
 
 

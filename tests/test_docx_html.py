@@ -11,13 +11,13 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from qa.core.records import Document
+from qa.core.service import QAService
 from qa.ingest.chunking import chunk_document, squash
 from qa.ingest.files import read_document
 from qa.ingest.readers.docx import read_docx
 from qa.ingest.readers.html import read_html
 from qa.lang.places import PlaceMatcher
-from qa.records import Document
-from qa.service import QAService
 
 from .conftest import REPO, FakeEncoder
 from .docfactory import make_docx

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from qa.core.records import Turn
 from qa.lang.places import PlaceMatcher
-from qa.records import Turn
 from qa.search.followup import rewrite
 
 MATCHER = PlaceMatcher({"萧山区": ["萧山"], "钱塘区": ["钱塘新区"]})

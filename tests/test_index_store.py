@@ -6,7 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from qa.errors import Conflict, NotFound
+from qa.core.errors import Conflict, NotFound
+from qa.core.service import QAService
 from qa.index import dense, writer
 from qa.index import manifest as manifest_module
 from qa.index.manifest import ManifestMismatch
@@ -14,7 +15,6 @@ from qa.index.segment import CorruptIndex
 from qa.index.store import IndexStore, WriterBusy
 from qa.lang import synonyms, tokens
 from qa.lang.tokens import tokenizer_fingerprint
-from qa.service import QAService
 
 from .conftest import SAMPLE_REPORT, FakeEncoder
 

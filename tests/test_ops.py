@@ -17,9 +17,9 @@ from api.metrics import HealthCollector
 from api.ratelimit import TokenBuckets
 from api.runtime import startup_summary
 from qa.cli import serve
-from qa.records import Health, ServiceState
-from qa.service import QAService
-from qa.settings import RateLimit, Settings, SettingsError, parse_rate_limit
+from qa.core.records import Health, ServiceState
+from qa.core.service import QAService
+from qa.core.settings import RateLimit, Settings, SettingsError, parse_rate_limit
 
 from .conftest import REPO, SAMPLE_REPORT, SEEDS, FakeEncoder
 

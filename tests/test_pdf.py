@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from qa.core.records import Document
+from qa.core.service import QAService
 from qa.ingest.chunking import chunk_document, squash
 from qa.ingest.files import read_document
 from qa.ingest.readers.pdf import read_pdf
 from qa.ingest.readers.pdf_layout import Fragment, Page, compose, drop_chrome, is_page_number
 from qa.lang.places import PlaceMatcher
-from qa.records import Document
 from qa.search.ask import passage_at
-from qa.service import QAService
 
 from .conftest import REPO, FakeEncoder
 from .docfactory import HEADER, make_pdf, page_of, pdf_page_texts

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qa.cli.evaluation import evaluate, load_questions
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 from .conftest import REPO, real_model
 

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
+from qa.core.records import Document
 from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import parse_query, strip_years
-from qa.records import Document
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
 

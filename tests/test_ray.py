@@ -6,11 +6,11 @@ import os
 import numpy as np
 import pytest
 
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.index import ray_dense
 from qa.index.vectors import VectorStore
 from qa.ingest.chunking import embedding_text
-from qa.service import QAService
-from qa.settings import Settings
 from tests.conftest import REPO, real_model
 
 pytestmark = pytest.mark.model

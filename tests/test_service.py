@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import pytest
 
-from qa.errors import BadRequest, NoMatch, NotFound
-from qa.records import Citation, Filters, Passage, Turn
+from qa.core.errors import BadRequest, NoMatch, NotFound
+from qa.core.records import Citation, Filters, Passage, Turn
+from qa.core.service import QAService
 from qa.search.ask import _named_where_answered
 from qa.search.retrieval import RetrievalConfig
-from qa.service import QAService
 
 
 def test_answer_shape_and_citations(fake_service: QAService) -> None:

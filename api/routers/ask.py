@@ -20,7 +20,7 @@ from api.errors import as_validation_error
 from api.routers.common import error_responses
 from api.routers.filters import query_filters
 from api.schemas import QUESTION_SCHEMA, AskRequest, TopKQuery, YearQuery
-from qa.records import Answer, Filters
+from qa.core.records import Answer, Filters
 
 router = APIRouter(tags=["ask"])
 ERRORS = error_responses(400, 404, 413, 422, 429, 503)

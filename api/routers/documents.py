@@ -13,9 +13,9 @@ from fastapi.responses import PlainTextResponse, Response
 from api.deps import RuntimeDep, ServiceDep, SettingsDep, TokenDep
 from api.routers.common import error_responses, json_error_responses
 from api.routers.filters import query_filters
-from qa.errors import TooLarge, Unsupported
+from qa.core.errors import TooLarge, Unsupported
+from qa.core.records import DeleteResult, DocumentInfo, Filters, UploadResult
 from qa.ingest.readers import SUPPORTED_SUFFIXES, unsupported_reason
-from qa.records import DeleteResult, DocumentInfo, Filters, UploadResult
 
 router = APIRouter(tags=["documents"])
 READ_ERRORS = error_responses(404, 429, 503)

@@ -8,7 +8,7 @@ from fastapi import Query
 from pydantic import Field
 
 from api.schemas import Level, YearQuery
-from qa.records import Filters
+from qa.core.records import Filters
 
 Short = Annotated[str, Field(max_length=100)]
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep
-from qa.records import Health, ServiceState
+from qa.core.records import Health, ServiceState
 
 router = APIRouter(tags=["health"])
 

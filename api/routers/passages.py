@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import ServiceDep
 from api.routers.common import error_responses
 from api.schemas import ContextQuery
-from qa.records import PassageContext
+from qa.core.records import PassageContext
 
 router = APIRouter(tags=["documents"])
 

@@ -11,7 +11,7 @@ from api.errors import as_validation_error
 from api.routers.common import error_responses
 from api.routers.filters import Short
 from api.schemas import QUESTION_SCHEMA, YearQuery
-from qa.records import Timeline
+from qa.core.records import Timeline
 
 router = APIRouter(tags=["ask"])
 

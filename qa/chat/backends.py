@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from qa.errors import QAError
-from qa.records import Answer, DocumentInfo, Filters, Health, PassageContext, Timeline, Turn
+from qa.core.errors import QAError
+from qa.core.records import Answer, DocumentInfo, Filters, Health, PassageContext, Timeline, Turn
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from qa.chat.backends import BackendUnavailable, ChatError
-from qa.records import (
+from qa.core.records import (
     MAX_HISTORY_TURNS,
     MAX_TURN_ANSWER_CHARS,
     MAX_TURN_QUESTION_CHARS,

@@ -15,7 +15,7 @@ from rich.markup import escape
 from qa.chat.backends import ChatBackend, ChatError
 from qa.chat.render import Renderer, highlight, match_spans, query_terms, snippet
 from qa.chat.session import ChatSession, UsageError, parse_filter_args, parse_timeline_args
-from qa.records import Answer, Filters
+from qa.core.records import Answer, Filters
 
 MAX_HISTORY = 10  # turns sent to the backend (the server only needs the recent topic)
 NO_ANSWER = "报告中没有找到相关内容。"

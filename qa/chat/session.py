@@ -6,7 +6,7 @@ import re
 import shlex
 from dataclasses import dataclass, field, replace
 
-from qa.records import Answer, Filters, Turn
+from qa.core.records import Answer, Filters, Turn
 
 _FILTER_KEYS = {
     "地区": "regions", "区域": "regions", "region": "regions", "regions": "regions", "地方": "regions",

@@ -16,7 +16,7 @@ from qa.chat.backends import ChatBackend
 from qa.chat.loop import run_loop
 from qa.chat.render import Renderer
 from qa.chat.session import ChatSession
-from qa.records import Health, ServiceState
+from qa.core.records import Health, ServiceState
 
 
 def history_path() -> Path:

@@ -13,9 +13,9 @@ import sys
 from qa.chat.backends import ChatError
 from qa.chat.http import DEFAULT_URL, HTTPBackend
 from qa.cli.common import bounded_int, load_service, print_json
-from qa.errors import QAError
-from qa.records import Answer, Filters, ServiceState
-from qa.settings import Settings
+from qa.core.errors import QAError
+from qa.core.records import Answer, Filters, ServiceState
+from qa.core.settings import Settings
 
 PROBE_TIMEOUT_S = 2.0  # GET /health of a live server on this machine takes milliseconds
 CONNECT_TIMEOUT_S = 0.5

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qa.cli import bench_encoders, bench_latency, bench_load, bench_scale
 from qa.cli.common import load_service
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

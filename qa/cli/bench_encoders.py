@@ -15,10 +15,10 @@ import numpy as np
 
 from embeddings.backends import BACKENDS, load_encoder
 from embeddings.encoder import Encoder
+from qa.core.settings import Settings
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import embedding_text
 from qa.ingest.samples import calibration_passages
-from qa.settings import Settings
 
 QUERIES = ["浙江2023年GDP增长目标是多少", "国务院2024年城镇新增就业目标", "杭州数字经济核心产业增加值增长多少",
            "广东2020年进出口总额", "四川十四五期间粮食产量", "北京研发投入强度", "新疆2022年固定资产投资增长",

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from qa.cli.common import load_service
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 TOP_K = 5
 WARMUP = 3

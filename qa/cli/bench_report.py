@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.cli.bench_latency import table
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

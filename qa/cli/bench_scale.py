@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.vector_index import FLAT_MAX, VectorIndex
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 
 def disk_mb(folder: Path) -> dict[str, float]:

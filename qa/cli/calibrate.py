@@ -24,10 +24,10 @@ import numpy as np
 
 from qa.cli.common import load_service
 from qa.cli.evaluation import load_questions
-from qa.records import Filters, Turn
+from qa.core.records import Filters, Turn
+from qa.core.settings import Settings
 from qa.search import answer as ans
 from qa.search.ask import run
-from qa.settings import Settings
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "search" / "data" / "answerability.json"
 

@@ -9,8 +9,8 @@ from qa.chat.backends import BackendUnavailable, ChatBackend, ChatError, LocalBa
 from qa.chat.http import DEFAULT_URL, HTTPBackend
 from qa.chat.terminal import run_interactive, run_piped, unreachable_message
 from qa.cli.common import load_service
-from qa.records import Health
-from qa.settings import Settings
+from qa.core.records import Health
+from qa.core.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from tqdm import tqdm
 
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.index.dense import DenseProgress
 from qa.index.manifest import ManifestMismatch
 from qa.index.store import IndexMissing
-from qa.service import QAService
-from qa.settings import Settings
 
 
 def progress_bar(desc: str = "embedding passages", unit: str = "passage") -> Callable[[int, int], None]:

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from qa.cli.common import load_service
-from qa.errors import BadRequest
+from qa.core.errors import BadRequest
+from qa.core.records import Turn
+from qa.core.service import QAService
+from qa.core.settings import Settings
 from qa.ingest.chunking import squash
-from qa.records import Turn
-from qa.service import QAService
-from qa.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 from embeddings.backends import load_encoder
 from qa.cli.bench_encoders import sample_passages
 from qa.cli.common import bounded_int, dense_bar, load_service, open_service, print_json, progress_bar
-from qa.errors import QAError
-from qa.service import QAService
-from qa.settings import Settings
+from qa.core.errors import QAError
+from qa.core.service import QAService
+from qa.core.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

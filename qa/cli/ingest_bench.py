@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.core.settings import project_root
 from qa.ingest.chunking import chunk_document
 from qa.ingest.files import read_document, scan
 from qa.lang.places import PlaceMatcher
-from qa.settings import project_root
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from qa.cli import ask, bench, bench_report, calibrate, chat, evaluation, index, metadata_eval, serve, timeline
-from qa.errors import QAError
-from qa.settings import Settings, SettingsError
+from qa.core.errors import QAError
+from qa.core.settings import Settings, SettingsError
 
 COMMANDS = (index, ask, timeline, serve, chat, evaluation, metadata_eval, calibrate, bench, bench_report)
 

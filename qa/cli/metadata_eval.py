@@ -6,10 +6,10 @@ import argparse
 import csv
 from pathlib import Path
 
+from qa.core.settings import Settings
 from qa.ingest.decode import decode_report
 from qa.ingest.metadata import infer_metadata
 from qa.lang.places import PlaceMatcher
-from qa.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

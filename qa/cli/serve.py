@@ -10,7 +10,7 @@ import uvicorn
 from api.app import create_app
 from api.exposure import exposure_warnings
 from qa.cli.common import bounded_int
-from qa.settings import Settings
+from qa.core.settings import Settings
 
 log = logging.getLogger("reportqa.api")
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from qa.cli.common import load_service, print_json
-from qa.errors import QAError
-from qa.records import Timeline
-from qa.settings import Settings
+from qa.core.errors import QAError
+from qa.core.records import Timeline
+from qa.core.settings import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

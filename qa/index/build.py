@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
+from qa.core.records import Chunk, Document
 from qa.index.segment import PreparedDoc, write_segment
 from qa.ingest.catalog import CatalogEntry, load_catalog
 from qa.ingest.chunking import chunk_spans
@@ -27,7 +28,6 @@ from qa.ingest.decode import DocumentError
 from qa.ingest.files import make_doc_id, read_document
 from qa.lang.places import PlaceMatcher
 from qa.lang.tokens import tokenize
-from qa.records import Chunk, Document
 
 Progress = Callable[[int, int], None]  # (done, total)
 PR_SET_PDEATHSIG = 1

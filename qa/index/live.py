@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from embeddings.encoder import Encoder
-from qa.errors import Conflict, InsufficientStorage, NotReady
+from qa.core.errors import Conflict, InsufficientStorage, NotReady
+from qa.core.records import Document
 from qa.index import dense, ray_dense, writer
 from qa.index.build import Built
 from qa.index.manifest import Manifest
@@ -24,7 +25,6 @@ from qa.index.store import IndexMissing, IndexStore, WriterBusy
 from qa.index.vectors import VectorStore
 from qa.ingest.chunking import chunker_fingerprint
 from qa.lang.tokens import tokenizer_fingerprint
-from qa.records import Document
 
 DenseCallback = Callable[[dense.DenseProgress], None]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import QAError
+from qa.core.errors import QAError
 from qa.index.dense import SHARD_SIZE, DenseProgress
 from qa.index.snapshot import Snapshot
 from qa.index.vectors import VectorStore

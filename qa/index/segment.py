@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from qa.core.records import Chunk, Document
 from qa.index.postings import Postings
 from qa.ingest.chunking import Spans
 from qa.ingest.layout import render
-from qa.records import Chunk, Document
 
 SEGMENT_FORMAT = 1
 ARRAYS = ("doc", "ordinal", "start", "end", "section", "chunk_id", "piece_ptr", "piece_start", "piece_end")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.vector_index import FLAT_MAX, VectorIndex
+from qa.core.records import Chunk, Document
 from qa.index.manifest import Manifest
 from qa.index.segment import Segment
-from qa.records import Chunk, Document
 
 
 @dataclass

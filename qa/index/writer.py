@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from qa.core.records import Document
 from qa.index.build import Built
 from qa.index.manifest import Manifest, SegmentRef
 from qa.index.segment import Segment, load_segment
 from qa.index.snapshot import Snapshot
 from qa.index.store import IndexStore
-from qa.records import Document
 
 SMALL_SEGMENT_ROWS = 5_000  # segments below this are merged together ...
 MAX_SMALL_SEGMENTS = 8  # ... once there are more than this many

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.core.records import Chunk, Document
 from qa.ingest import layout
 from qa.ingest.layout import Block, blocks
 from qa.ingest.readers import READERS_VERSION
-from qa.records import Chunk, Document
 
 # Bump when the packing logic changes in a way the parameters below do not show.
 ALGORITHM_VERSION = "4"

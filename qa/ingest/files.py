@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.core.records import Document
 from qa.ingest.catalog import CATALOG_NAME, CATALOG_TSV, CatalogEntry
 from qa.ingest.metadata import infer_metadata
 from qa.ingest.readers import SUPPORTED_SUFFIXES, DocumentError, format_for, unsupported_reason
 from qa.lang.places import PlaceMatcher
-from qa.records import Document
 
 __all__ = ["SUPPORTED_SUFFIXES", "Scan", "discover", "display_source", "make_doc_id", "read_document", "resolve_source",
            "scan"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.records import Figure
+from qa.core.records import Figure
 
 _UNITS = ("个百分点", "万亿元", "亿美元", "亿元", "万元", "元", "万千瓦", "千瓦时", "万吨", "亿吨", "吨", "万人次", "万人",
           "人", "万户", "户", "万平方米", "平方米", "万亩", "亩", "公里", "千米", "家", "个", "项", "所", "座", "倍", "%", "‰")

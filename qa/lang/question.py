@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.errors import BadRequest
+from qa.core.errors import BadRequest
 
 # Controls, spaces and invisible format characters (zero-width, BOM, bidi marks) carry no meaning in a
 # question: runs of them become one space. The same class is the API schema's `pattern` for questions,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from embeddings.encoder import Encoder
+from qa.core.records import Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.nouns import content_nouns, unseen_nouns
@@ -16,7 +17,6 @@ from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
-from qa.records import Citation, Filters, Passage, Turn
 from qa.search import answer as ans
 from qa.search.followup import rewrite
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from qa.core.records import Turn
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import RELATIVE, YEAR, parse_query
 from qa.lang.tokens import QUESTION_WORDS, STOPWORDS, tokenize
-from qa.records import Turn
 from qa.search.scope import report_preference
 
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|同时|以及|然后|and)\s*")

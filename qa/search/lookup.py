@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from qa.errors import BadRequest, Conflict, NotFound
+from qa.core.errors import BadRequest, Conflict, NotFound
+from qa.core.records import Document, DocumentInfo, Filters, PassageContext, SourceFile
 from qa.index.snapshot import Snapshot
 from qa.ingest.files import resolve_source
 from qa.ingest.readers import media_type
 from qa.lang.places import PlaceMatcher
-from qa.records import Document, DocumentInfo, Filters, PassageContext, SourceFile
 from qa.search.ask import passage_at
 from qa.search.scope import filter_documents
 

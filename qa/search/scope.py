@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from qa.errors import NoMatch
+from qa.core.errors import NoMatch
+from qa.core.records import Document, Filters
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import QueryInfo, plan_periods_ending, year_in_chinese
-from qa.records import Document, Filters
 from qa.search.phase import wanted
 
 PREFERRED = 0.006  # bonus for the report the intent points at (fused scores lie in 0..0.033)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.core.records import Document, Filters, TimelineEntry
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.figures import figures
@@ -15,7 +16,6 @@ from qa.lang.query import YEAR
 from qa.lang.stance import stance
 from qa.lang.synonyms import expand_query
 from qa.lang.tokens import tokenize
-from qa.records import Document, Filters, TimelineEntry
 from qa.search.answer import coverage
 from qa.search.ask import passage_at, wording_weights
 from qa.search.phase import phase_of

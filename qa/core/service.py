@@ -11,21 +11,8 @@ from pathlib import Path
 
 from embeddings.backends import load_encoder
 from embeddings.encoder import Encoder
-from qa.errors import BadRequest, Conflict, NotFound
-from qa.index import ray_dense
-from qa.index.build import Progress, build_prepared, build_segments, prepare
-from qa.index.live import DenseCallback, LiveIndex
-from qa.index.snapshot import Snapshot
-from qa.index.store import IndexMissing
-from qa.ingest.catalog import catalog_aliases
-from qa.ingest.decode import DocumentError
-from qa.ingest.files import read_document, scan
-from qa.ingest.samples import calibration_passages
-from qa.ingest.uploads import store_upload, upload_name
-from qa.lang.places import PlaceMatcher
-from qa.lang.query import parse_query
-from qa.lang.question import clean_question
-from qa.records import (
+from qa.core.errors import BadRequest, Conflict, NotFound
+from qa.core.records import (
     Answer,
     DeleteResult,
     Document,
@@ -40,11 +27,24 @@ from qa.records import (
     Turn,
     UploadResult,
 )
+from qa.core.settings import Settings
+from qa.index import ray_dense
+from qa.index.build import Progress, build_prepared, build_segments, prepare
+from qa.index.live import DenseCallback, LiveIndex
+from qa.index.snapshot import Snapshot
+from qa.index.store import IndexMissing
+from qa.ingest.catalog import catalog_aliases
+from qa.ingest.decode import DocumentError
+from qa.ingest.files import read_document, scan
+from qa.ingest.samples import calibration_passages
+from qa.ingest.uploads import store_upload, upload_name
+from qa.lang.places import PlaceMatcher
+from qa.lang.query import parse_query
+from qa.lang.question import clean_question
 from qa.search import lookup, timeline
 from qa.search.ask import query_vector, run
 from qa.search.phase import wanted
 from qa.search.retrieval import RetrievalConfig
-from qa.settings import Settings
 
 log = logging.getLogger("reportqa")
 LEXICAL_HINT = (

@@ -63,7 +63,7 @@ def _cache_home() -> Path:
 
 def project_root() -> Path:
     """The checkout that holds `qa/` when run from source, else the working directory."""
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # qa/core/settings.py -> the checkout
     return here if (here / "pyproject.toml").is_file() else Path.cwd()
 
 
