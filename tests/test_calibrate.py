@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from qa.cli.calibrate import fit, folds, highest_threshold, out_of_fold
+from qa.cli.calibrate import choose_threshold, fit, folds, highest_threshold, out_of_fold
 
 
 def test_each_fold_holds_both_classes_in_runs_of_neighbours() -> None:
@@ -31,3 +31,12 @@ def test_the_threshold_is_the_highest_that_keeps_false_not_found_in_bounds() -> 
     answerable = np.array([0.1, 0.5, 0.6, 0.9])
     assert highest_threshold(answerable, 0.25) == 0.5  # declines only 0.1: one in four
     assert highest_threshold(answerable, 0.0) <= 0.1
+
+
+def test_the_threshold_keeps_false_not_found_in_bounds_for_the_final_models_own_scores_too() -> None:
+    # Folds scored the answerable questions high, the final model scores two of them lower: the threshold is
+    # used with the final model, so its scores bound it as well.
+    held = np.array([0.5, 0.6, 0.7, 0.8, 0.9])
+    own = np.array([0.3, 0.35, 0.7, 0.8, 0.9])
+    assert choose_threshold(held, own, 0.2) == min(highest_threshold(held, 0.2), highest_threshold(own, 0.2))
+    assert 0.3 < choose_threshold(held, own, 0.2) <= 0.35 < highest_threshold(held, 0.2)

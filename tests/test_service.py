@@ -7,7 +7,7 @@ import pytest
 from qa.core.errors import BadRequest, NoMatch, NotFound
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.core.service import QAService
-from qa.search.ask import _named_where_answered
+from qa.search.ask import _named_where_answered, run, with_absent
 from qa.search.retrieval import RetrievalConfig
 
 
@@ -209,3 +209,22 @@ def test_a_report_deleted_and_uploaded_again_keeps_its_vectors(fake_service: QAS
     # Vectors are kept by content: nothing is left to embed, and retrieval is hybrid again at once.
     assert fake_service.snapshot.alive_rows == total and fake_service.snapshot.embedded == total
     assert fake_service.embed_pending() == 0 and fake_service.health().retrieval == "hybrid"
+
+
+def test_a_noun_no_report_uses_counts_as_missing_in_coverage(fake_service: QAService) -> None:
+    # 最低工资 is in no seed report. Dropped for its zero idf, it left 标准 as the whole question, and any passage
+    # that says 标准 covered it fully; counted at the idf of a term no passage has, it is the rarest and missing.
+    snap = fake_service.snapshot
+    found = run(snap, fake_service.encoder, fake_service.matcher, "萧山2024年最低工资标准是多少", 5, Filters(), (),
+                fake_service.config)
+    assert found.evidence.unseen == ("最低工资",)
+    assert found.evidence.coverage < 0.6 and found.evidence.rare_term == 0.0  # it was 1.0 and 1.0
+    known = fake_service.ask("萧山2024年财政总收入是多少")
+    assert known.answerable  # a question whose nouns the reports use is untouched
+
+
+def test_absent_terms_join_the_weights_at_the_idf_of_a_term_no_passage_has(fake_service: QAService) -> None:
+    snap = fake_service.snapshot
+    indexed = snap.idf(["萧山", "财政", "标准", "腾笼换鸟"])
+    assert snap.absent_idf > max(indexed.values()) > 0
+    assert with_absent({"标准": 2.0}, ["最低工资", "标准"], 9.0) == {"标准": 2.0, "最低工资": 9.0}

@@ -128,6 +128,11 @@ class Snapshot:
             out[term] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
         return out
 
+    @property
+    def absent_idf(self) -> float:
+        """The idf a term in no live passage would have: above every indexed term's."""
+        return math.log(1 + (self.alive_rows + 0.5) / 0.5)
+
     def lexical(self, weights: dict[str, float], rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, BM25 scores) of the given sorted global rows, or of every live row."""
         weights = {t: w for t, w in weights.items() if w > 0}

@@ -85,11 +85,13 @@ def run(
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
     terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
-    wordings = wording_weights(snap, topic)
-    evidence = gather(effective, wordings, info, scope, hits, shown)
     # The nouns of each wording, tagged once: the first wording is the question's own.
     nouns = [content_nouns(v) for v in variants(topic)]
     unseen = tuple(unseen_nouns(nouns[0], lambda term: _in_reports(snap, term)))
+    # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
+    # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
+    wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
+    evidence = gather(effective, wordings, info, scope, hits, shown)
     evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]))
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
@@ -104,6 +106,11 @@ def run(
 def wording_weights(snap: Snapshot, topic: str) -> list[dict[str, float]]:
     """idf-weighted content terms of each wording of `topic` (its own, or with one term in the reports' words)."""
     return [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
+
+
+def with_absent(weights: dict[str, float], absent: Sequence[str], idf: float) -> dict[str, float]:
+    """`weights` plus the `absent` terms (unknown to the index) at `idf`, for coverage to count as missing."""
+    return {**weights, **{term: idf for term in absent if term not in weights}}
 
 
 def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
