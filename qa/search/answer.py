@@ -46,7 +46,7 @@ def gives_figure(sentence: str) -> bool:
     return bool(_FIGURE.search(sentence))
 
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
-            "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency")
+            "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency", "nouns_with_figure")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class Evidence:
     # How closely one sentence says the question's nouns in its order (人均住房面积: 人均 then 住房 then 面积, not
     # 人均 here and 面积 there): the share of consecutive nouns that follow each other, 1 with none to test.
     noun_adjacency: float = 1.0
+    # The largest share of the question's nouns that one of the shown sentences says, among sentences that give a
+    # figure when one is asked for: "入境游客多少人次" asked, "接待国内外游客9579.7万人次" says half of it.
+    nouns_with_figure: float = 1.0
     # Nouns of the question that no indexed report uses (票房, 最低工资), named in the reason when the answer is
     # declined. Not a model signal: fitted in, it flagged no more held-out unanswerable questions and declined
     # one more answerable one (eval/dev_qa.jsonl, 2026-12-06).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -92,7 +92,9 @@ def run(
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
     evidence = gather(effective, wordings, info, scope, hits, shown)
-    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]))
+    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]),
+                       nouns_with_figure=_nouns_with_figure(nouns, shown[:3], ans.is_number_question(effective),
+                                                            lambda noun: _noun_idf(snap, noun)))
     if info.horizons:
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
@@ -150,6 +152,24 @@ def _noun_adjacency(nouns_per_wording: Sequence[list[str]], shown: Sequence[Pass
         return 1.0
     said = [sent for passage in shown for sent in _sentences(passage.text)]
     return max((ans.adjacency(nouns, sent) for nouns in wordings for sent in said), default=0.0)
+
+
+def _noun_idf(snap: Snapshot, noun: str) -> float:
+    """A noun's weight: the idf of its rarest token, or of a term no passage has when the reports never use it."""
+    return max(snap.idf(tokenize(noun) or [noun]).values(), default=0.0) or snap.absent_idf
+
+
+def _nouns_with_figure(nouns_per_wording: Sequence[list[str]], shown: Sequence[Passage], figure: bool,
+                       weight: Callable[[str], float]) -> float:
+    """The largest share of the question's nouns, in any of its wordings, that one shown sentence says, counting
+    for a 多少 question only sentences that give a figure: "入境游客" asked, "接待国内外游客9579.7万人次" says half."""
+    wordings = [nouns for nouns in nouns_per_wording if nouns]
+    if not wordings:
+        return 1.0
+    said = [sent.lower() for passage in shown for sent in _sentences(passage.text) if not figure or ans.gives_figure(sent)]
+    weights = [{n: weight(n) for n in nouns} for nouns in wordings]
+    return max((sum(w for n, w in ws.items() if n in sent) / (sum(ws.values()) or 1.0) for ws in weights for sent in said),
+               default=0.0)
 
 
 def _in_reports(snap: Snapshot, term: str) -> bool:
