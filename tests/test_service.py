@@ -244,3 +244,12 @@ def test_nouns_with_figure_is_the_share_of_the_question_said_in_one_sentence_tha
     assert _nouns_with_figure([["入境", "游客"]], [said_without_figure], True, idf) == 0.0
     assert _nouns_with_figure([["入境", "游客"]], [said_without_figure], False, idf) == 1.0
     assert _nouns_with_figure([[]], [visitors], True, idf) == 1.0  # no noun asked: nothing is missing
+
+
+def test_a_horizon_a_later_report_reviews_is_not_refused_for_going_unnamed(fake_service: QAService) -> None:
+    # The 钱塘区 2021 report looks back on 2020: "到2020年" may ask what was reached, which a review says without
+    # naming the year. 2030 no indexed report has looked back on, so a passage must name it (the test above).
+    reviewed = fake_service.ask("钱塘区到2020年地区生产总值达到多少")
+    assert reviewed.reason is None or "的目标" not in reviewed.reason
+    assert fake_service.ask("钱塘区到2030年地区生产总值要达到多少").reason == (
+        "报告中没有提到钱塘区2030年的目标（已索引：钱塘区 2021）")

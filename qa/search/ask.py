@@ -95,7 +95,10 @@ def run(
     evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]),
                        nouns_with_figure=_nouns_with_figure(nouns, shown[:3], ans.is_number_question(effective),
                                                             lambda noun: _noun_idf(snap, noun)))
-    if info.horizons:
+    # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming
+    # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
+    # five-year review) is left to the model.
+    if info.horizons and not _reviewed(snap, scope, max(info.horizons)):
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
@@ -195,6 +198,12 @@ def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Pa
 def _best_sentence(text: str, terms: dict[str, float]) -> str:
     """The passage's sentence that covers the most of `terms` (the first of equals)."""
     return max(_sentences(text), key=lambda sent: ans.coverage(terms, sent), default="")
+
+
+def _reviewed(snap: Snapshot, scope: Scope, year: int) -> bool:
+    """Whether a report of the scope was delivered after `year`, and so can review it."""
+    ids = scope.doc_ids if scope.doc_ids is not None else tuple(snap.documents)
+    return any((doc.year or 0) > year for doc in (snap.documents[i] for i in ids if i in snap.documents))
 
 
 HORIZON_CONTEXT = 400  # characters before a passage that can still name its horizon ("到2025年，…" then the list)
