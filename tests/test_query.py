@@ -116,6 +116,11 @@ def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() ->
     assert inside.years == (2021,) and inside.period is None
     ahead = parse_query("浙江2021年报告说到2025年研发投入强度要达到多少", MATCHER, TODAY)
     assert ahead.years == (2021,) and ahead.horizons == (2025,)
+    # A year said after the report is named is what the report speaks of, not a second report to read.
+    spoken = parse_query("19年国务院报告里说2018年全国减税降费了多少", MATCHER, TODAY)
+    assert spoken.years == (2019,) and spoken.report_year
+    both = parse_query("浙江2018年和2019年的报告里GDP目标分别是多少", MATCHER, TODAY)
+    assert set(both.years) == {2018, 2019}  # a year before the report's mention still names a report
 
 
 def test_a_plan_period_prefers_the_report_that_sets_it_or_the_one_that_reviews_it() -> None:
