@@ -36,7 +36,8 @@ _TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评�
 # "哪些指标低于计划", "没完成": the outcome measured against a target.
 _SHORTFALL = re.compile(r"低于|高于|超过|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现")
 _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
-                      r"|降低了|下降了|提高了")
+                      r"|降低了|下降了|提高了"
+                      r"|了(?:哪些|多少|几|什么)")  # 开通了哪些, 引进了多少: a done deed (定了多少 is a target, tested first)
 _HOW_MUCH = re.compile(r"多少|几[个项家所条次倍成]|多大|多高|多快")
 _LIST = re.compile(r"哪些|有什么|包括|措施|举措|重点|任务|工程|项目|政策|内容|方面|怎么做|如何")
 _QUOTED = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,24})[”\"」』》]")
