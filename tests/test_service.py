@@ -231,18 +231,14 @@ def test_absent_terms_join_the_weights_at_the_idf_of_a_term_no_passage_has(fake_
 
 
 def test_nouns_with_figure_is_the_share_of_the_question_said_in_one_sentence_that_gives_a_figure() -> None:
-    def passage(text: str) -> Passage:
-        return Passage(1, 1.0, text, "c1", Citation("d", "t", "s", "一、2019年工作回顾", 0, len(text), None, None))
-
     idf = {"入境": 4.0, "游客": 2.0}.__getitem__
-    visitors = passage("全年接待国内外游客9579.7万人次，旅游总收入增长12%。")
+    visitors = "全年接待国内外游客9579.7万人次，旅游总收入增长12%。"
     assert _nouns_with_figure([["入境", "游客"]], [visitors], True, idf) == pytest.approx(2.0 / 6.0)
-    inbound = passage("入境游客持续增长。接待入境游客110万人次。")
-    assert _nouns_with_figure([["入境", "游客"]], [visitors, inbound], True, idf) == 1.0
+    inbound = ["入境游客持续增长。", "接待入境游客110万人次。"]
+    assert _nouns_with_figure([["入境", "游客"]], [visitors, *inbound], True, idf) == 1.0
     # A 多少 question counts only sentences that give a figure; a 哪些 question counts any sentence.
-    said_without_figure = passage("入境游客持续增长。")
-    assert _nouns_with_figure([["入境", "游客"]], [said_without_figure], True, idf) == 0.0
-    assert _nouns_with_figure([["入境", "游客"]], [said_without_figure], False, idf) == 1.0
+    assert _nouns_with_figure([["入境", "游客"]], inbound[:1], True, idf) == 0.0
+    assert _nouns_with_figure([["入境", "游客"]], inbound[:1], False, idf) == 1.0
     assert _nouns_with_figure([[]], [visitors], True, idf) == 1.0  # no noun asked: nothing is missing
 
 

@@ -143,13 +143,13 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
     intent = intent_of(question)
     horizons = horizon_years(question, years, intent, year_now)
-    named = [] if relative else [_full_year(m.group(1)) for m in _REPORT_OF_YEAR.finditer(question)]
+    mentions = [] if relative else list(_REPORT_OF_YEAR.finditer(question))
+    named = [_full_year(m.group(1)) for m in mentions]
     if named:
         # "昆明2021年报告里，十三五期间…": the report is 2021's; 十三五 is what it says, not more reports to read.
         # "19年国务院报告里说2018年…": the years said after the report is named are what it speaks of, too.
         spoken = {y for first in _plan_starts(question) for y in range(first, first + 5)}
-        after = max(m.end() for m in _REPORT_OF_YEAR.finditer(question))
-        spoken |= set(years_in(question[after:], year_now)[0])
+        spoken |= set(years_in(question[mentions[-1].end():], year_now)[0])
         horizons = tuple(h for h in horizons if h not in named)
         years = [y for y in dict.fromkeys(years) if y in named or y not in spoken]
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),

@@ -71,8 +71,8 @@ class Evidence:
     # figure when one is asked for: "入境游客多少人次" asked, "接待国内外游客9579.7万人次" says half of it.
     nouns_with_figure: float = 1.0
     # Nouns of the question that no indexed report uses (票房, 最低工资), named in the reason when the answer is
-    # declined. Not a model signal: fitted in, it flagged no more held-out unanswerable questions and declined
-    # one more answerable one (eval/dev_qa.jsonl, 2026-12-06).
+    # declined. They count in `coverage` as missing terms, but are no signal of their own: fitted in as one, their
+    # presence flagged no more held-out unanswerable questions and declined one more answerable one (2026-12-06).
     unseen: tuple[str, ...] = ()
     missing_place: str | None = None
     missing_year: str | None = None

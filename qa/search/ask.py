@@ -92,8 +92,9 @@ def run(
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
     evidence = gather(effective, wordings, info, scope, hits, shown)
-    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, shown[:3]),
-                       nouns_with_figure=_nouns_with_figure(nouns, shown[:3], ans.is_number_question(effective),
+    said = [sent for passage in shown[:3] for sent in _sentences(passage.text)]
+    evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, said),
+                       nouns_with_figure=_nouns_with_figure(nouns, said, ans.is_number_question(effective),
                                                             lambda noun: _noun_idf(snap, noun)))
     # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming
     # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
@@ -148,12 +149,11 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     )
 
 
-def _noun_adjacency(nouns_per_wording: Sequence[list[str]], shown: Sequence[Passage]) -> float:
+def _noun_adjacency(nouns_per_wording: Sequence[list[str]], said: Sequence[str]) -> float:
     """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
     wordings = [nouns for nouns in nouns_per_wording if nouns]
     if not wordings:
         return 1.0
-    said = [sent for passage in shown for sent in _sentences(passage.text)]
     return max((ans.adjacency(nouns, sent) for nouns in wordings for sent in said), default=0.0)
 
 
@@ -162,16 +162,16 @@ def _noun_idf(snap: Snapshot, noun: str) -> float:
     return max(snap.idf(tokenize(noun) or [noun]).values(), default=0.0) or snap.absent_idf
 
 
-def _nouns_with_figure(nouns_per_wording: Sequence[list[str]], shown: Sequence[Passage], figure: bool,
+def _nouns_with_figure(nouns_per_wording: Sequence[list[str]], said: Sequence[str], figure: bool,
                        weight: Callable[[str], float]) -> float:
     """The largest share of the question's nouns, in any of its wordings, that one shown sentence says, counting
     for a 多少 question only sentences that give a figure: "入境游客" asked, "接待国内外游客9579.7万人次" says half."""
     wordings = [nouns for nouns in nouns_per_wording if nouns]
     if not wordings:
         return 1.0
-    said = [sent.lower() for passage in shown for sent in _sentences(passage.text) if not figure or ans.gives_figure(sent)]
+    giving = [sent.lower() for sent in said if not figure or ans.gives_figure(sent)]
     weights = [{n: weight(n) for n in nouns} for nouns in wordings]
-    return max((sum(w for n, w in ws.items() if n in sent) / (sum(ws.values()) or 1.0) for ws in weights for sent in said),
+    return max((sum(w for n, w in ws.items() if n in sent) / (sum(ws.values()) or 1.0) for ws in weights for sent in giving),
                default=0.0)
 
 
