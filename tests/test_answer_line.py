@@ -42,6 +42,19 @@ def test_a_list_asked_for_comes_with_its_items() -> None:
     assert [s for _, s in extract("长沙2019年民生实事办得好不好", [text], weights)] == ["办好10件民生实事。"]
 
 
+def test_a_heading_asked_for_comes_with_the_sentences_under_it() -> None:
+    text = ("（一）“民生建设十大实事”聚民心。提高公交线路覆盖率，改造交通堵点，增加停车泊位2万个。"
+            "新建改扩建中小学幼儿园30所。全年城镇新增就业5万人。")
+    weights = {"民生": 2.0, "建设": 1.0, "实事": 2.5}
+    picked = [s for _, s in extract("乌鲁木齐2019年民生建设十大实事包括哪些", [text], weights)]
+    assert picked == ["（一）“民生建设十大实事”聚民心。", "提高公交线路覆盖率，改造交通堵点，增加停车泊位2万个。",
+                      "新建改扩建中小学幼儿园30所。"]
+    # Not for a question that asks for no list, and not under a long sentence that says more than a heading.
+    assert [s for _, s in extract("乌鲁木齐民生实事办得好不好", [text], weights)] == ["（一）“民生建设十大实事”聚民心。"]
+    long_first = "（一）“民生建设十大实事”聚民心，各族群众的获得感、幸福感、安全感在这一年里明显增强了很多。" + text[16:]
+    assert len([s for _, s in extract("乌鲁木齐2019年民生建设十大实事包括哪些", [long_first], weights)]) == 1
+
+
 def test_only_enumerated_items_follow_and_only_a_list_question_brings_them() -> None:
     weights = {"就业": 2.0, "措施": 2.5}
     # 五是否…, 2、3季度 and 3．5万 are no items: the list ends before each.

@@ -31,6 +31,8 @@ _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由�
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]+是(?!否)|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]"
                    r"|\d{1,2}[．、.](?!\d)|[①-⑳])")
 MAX_LIST_ITEMS = 12
+# A section heading's mark: （一）, 一、, 3. (an item's 一是 or 第一 is not one).
+_HEADING = re.compile(r"(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[．.、](?!\d))")
 # "哪10件", "哪三个": a list of a stated length (哪一年 asks for one thing).
 _WHICH_N = re.compile(r"哪(?:[2-9]|\d{2,}|[两三四五六七八九十几])")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
@@ -215,7 +217,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     if len(named) > 1:
         chosen += _each_named(chosen, ranked, groups, named)
     if is_list_question(question) or _WHICH_N.search(question):
-        chosen += _list_items(chosen, scored)
+        chosen += _heading_bodies(chosen, scored) + _list_items(chosen, scored)
     chosen = sorted(set(chosen), key=lambda x: (x[1], x[2]))
     return [(p, sent) for _, p, _, sent in chosen]
 
@@ -243,6 +245,24 @@ def _list_items(chosen: Sequence[tuple[float, int, int, str]],
             if at[(p, follow)] not in chosen and at[(p, follow)] not in out:
                 out.append(at[(p, follow)])
             follow += 1
+    return out
+
+
+HEADING_CHARS = 40
+BODY_SENTENCES = 2
+
+
+def _heading_bodies(chosen: Sequence[tuple[float, int, int, str]],
+                    scored: Sequence[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
+    """The sentences under a chosen heading ("（四）做好金砖厦门会晤保障…", then what is done): asked 怎么 or 哪些, the
+    heading only names the answer, and the sentences after it give it."""
+    at = {(row[1], row[2]): row for row in scored}
+    out: list[tuple[float, int, int, str]] = []
+    for _, p, i, sent in chosen:
+        if not (_HEADING.match(sent) and len(sent) <= HEADING_CHARS):
+            continue
+        body = [at[(p, j)] for j in range(i + 1, i + 1 + BODY_SENTENCES) if (p, j) in at]
+        out += [row for row in body if row not in chosen and row not in out and not _ITEM.match(row[3])]
     return out
 
 
