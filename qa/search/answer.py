@@ -17,6 +17,7 @@ from importlib import resources
 
 from qa.ingest.chunking import sentences
 from qa.lang.tokens import tokenize
+from qa.search.enumeration import asks_for_n, heading_bodies, list_items
 
 NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
@@ -26,15 +27,6 @@ _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出�
 _SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现|没有实现|差距")
 _SHORTFALL = re.compile(r"未完成|没有完成|未达到|没有达到|未能实现|没有实现|未实现|低于|除[^。；]{1,40}以外|差距")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
-# A sentence that is one item of an enumeration: 一是, 第二, （三）, 4., ⑤.
-# Not "五是否…", nor "2、3季度" or "3．5万人", where the mark joins numbers.
-_ITEM = re.compile(r"(?:[一二三四五六七八九十]+是(?!否)|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]"
-                   r"|\d{1,2}[．、.](?!\d)|[①-⑳])")
-MAX_LIST_ITEMS = 12
-# A section heading's mark: （一）, 一、, 3. (an item's 一是 or 第一 is not one).
-_HEADING = re.compile(r"(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d{1,2}[．.、](?!\d))")
-# "哪10件", "哪三个": a list of a stated length (哪一年 asks for one thing).
-_WHICH_N = re.compile(r"哪(?:[2-9]|\d{2,}|[两三四五六七八九十几])")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 # What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
 # number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it.
@@ -216,8 +208,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
         chosen += [s for s in ranked if gives_figure(s[3]) and s[0] >= best * 0.5 and s[0] > 0][:1]
     if len(named) > 1:
         chosen += _each_named(chosen, ranked, groups, named)
-    if is_list_question(question) or _WHICH_N.search(question):
-        chosen += _heading_bodies(chosen, scored) + _list_items(chosen, scored)
+    if is_list_question(question) or asks_for_n(question):
+        chosen += heading_bodies(chosen, scored) + list_items(chosen, scored)
     chosen = sorted(set(chosen), key=lambda x: (x[1], x[2]))
     return [(p, sent) for _, p, _, sent in chosen]
 
@@ -230,39 +222,6 @@ def _each_named(chosen: Sequence[tuple[float, int, int, str]], ranked: Sequence[
     for group in named:
         if group not in answered:
             out += [s for s in ranked if s[1] < len(groups) and groups[s[1]] == group and s[0] > 0][:1]
-    return out
-
-
-def _list_items(chosen: Sequence[tuple[float, int, int, str]],
-                scored: Sequence[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
-    """The enumerated items (一是…, 二是…; （一）…; 1.…) that follow a chosen sentence in its passage: asked
-    "哪10件民生实事", the answer is the ten, not the sentence that announces them."""
-    at = {(row[1], row[2]): row for row in scored}  # (passage, sentence index) -> scored sentence
-    out: list[tuple[float, int, int, str]] = []
-    for _, p, i, _ in chosen:
-        follow = i + 1
-        while (p, follow) in at and _ITEM.match(at[(p, follow)][3]) and len(out) < MAX_LIST_ITEMS:
-            if at[(p, follow)] not in chosen and at[(p, follow)] not in out:
-                out.append(at[(p, follow)])
-            follow += 1
-    return out
-
-
-HEADING_CHARS = 40
-BODY_SENTENCES = 2
-
-
-def _heading_bodies(chosen: Sequence[tuple[float, int, int, str]],
-                    scored: Sequence[tuple[float, int, int, str]]) -> list[tuple[float, int, int, str]]:
-    """The sentences under a chosen heading ("（四）做好金砖厦门会晤保障…", then what is done): asked 怎么 or 哪些, the
-    heading only names the answer, and the sentences after it give it."""
-    at = {(row[1], row[2]): row for row in scored}
-    out: list[tuple[float, int, int, str]] = []
-    for _, p, i, sent in chosen:
-        if not (_HEADING.match(sent) and len(sent) <= HEADING_CHARS):
-            continue
-        body = [at[(p, j)] for j in range(i + 1, i + 1 + BODY_SENTENCES) if (p, j) in at]
-        out += [row for row in body if row not in chosen and row not in out and not _ITEM.match(row[3])]
     return out
 
 
