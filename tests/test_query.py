@@ -104,6 +104,15 @@ def test_the_report_year_rule_follows_the_intent() -> None:
     assert target.phase == "plan" and outcome.phase == "review"
 
 
+def test_each_named_year_weighs_its_reports_for_itself() -> None:
+    # Asked 2021's and 2022's targets, the 2022 report is preferred for 2022 but is only 2021's review: within
+    # the 2021 target it must not carry the bonus it earns as 2022's own report.
+    scope = resolve(parse_query("浙江2021年和2022年GDP增长目标分别是多少", MATCHER, TODAY), DOCS)
+    first, second = scope.targets
+    assert first.prior == {"zj21": STATED, "zj22": 0.0} and second.prior == {"zj22": STATED, "zj23": 0.0}
+    assert scope.prior == {"zj21": STATED, "zj22": STATED, "zj23": 0.0}  # for the reports ranked as one
+
+
 def test_a_year_that_names_the_report_means_that_report_whatever_the_intent() -> None:
     said = parse_query("浙江2022年报告说GDP实际增长了多少", MATCHER, TODAY)
     assert said.report_year and said.intent == "outcome"

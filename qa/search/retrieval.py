@@ -8,7 +8,7 @@ that names several places or years is answered target by target, so each named r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -45,7 +45,8 @@ def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, fl
     """The k best passages, best first: per target when there are several, else over the scope."""
     cfg = cfg or RetrievalConfig()
     if scope.targets:
-        per_target = [rank_rows(snap, query_vec, weights, snap.rows_of(t.doc_ids), scope, cfg) for t in scope.targets]
+        per_target = [rank_rows(snap, query_vec, weights, snap.rows_of(t.doc_ids),
+                                scope if t.prior is None else replace(scope, prior=t.prior), cfg) for t in scope.targets]
         hits = _interleave(per_target)
     else:
         rows = snap.rows_of(scope.doc_ids) if scope.doc_ids is not None else None

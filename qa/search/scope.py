@@ -28,6 +28,10 @@ class Target:
 
     label: str
     doc_ids: tuple[str, ...]
+    # The bonus of each of its reports for this target alone: asked about 1998 and 1999, the 1999 report is
+    # preferred for 1999's targets but is only the review of 1998 (the scope's prior merges the targets).
+    # None: the scope's prior holds (several places and no year).
+    prior: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -204,14 +208,15 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
             if not hits and info.relative and place:
                 latest = max((d.year or 0) for d in candidates)
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
-            for d in hits:
-                pick = period_pick if period_pick is not None else first
-                prior[d.doc_id] = max(prior.get(d.doc_id, 0.0), bonus if d.year == pick else SECONDARY)
+            pick = period_pick if period_pick is not None else first
+            own = {d.doc_id: bonus if d.year == pick else SECONDARY for d in hits}
+            for doc_id, value in own.items():
+                prior[doc_id] = max(prior.get(doc_id, 0.0), value)
             if not hits and place and missing_year is None:
                 missing_year = f"{place}{year}年"
             chosen.update(d.doc_id for d in hits)
             if hits:
-                targets.append(Target(f"{place or ''}{year}", tuple(d.doc_id for d in hits)))
+                targets.append(Target(f"{place or ''}{year}", tuple(d.doc_id for d in hits), own))
     existing = (summarize([d for p in places for d in by_region[p]]),) if places else ((indexed,) if indexed else ())
     if not chosen:
         return Scope(tuple(d.doc_id for d in pool) if places else None, missing_place=missing_place,
