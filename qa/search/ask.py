@@ -91,10 +91,12 @@ def run(
     # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
-    evidence = gather(effective, wordings, info, scope, hits, shown)
-    said = [sent for passage in shown[:3] for sent in _sentences(passage.text)]
+    # The first passages' sentences, split once for every signal that reads them.
+    split = [_sentences(passage.text) for passage in shown[:3]]
+    evidence = gather(effective, wordings, info, scope, hits, shown, split)
+    said = [sent for sentences_of in split for sent in sentences_of]
     evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, said),
-                       nouns_with_figure=_nouns_with_figure(nouns, said, ans.is_number_question(effective),
+                       nouns_with_figure=_nouns_with_figure(nouns, said, bool(evidence.number_question),
                                                             lambda noun: _noun_idf(snap, noun)))
     # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming
     # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
@@ -120,8 +122,9 @@ def with_absent(weights: dict[str, float], absent: Sequence[str], idf: float) ->
 
 
 def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
-           shown: Sequence[Passage]) -> ans.Evidence:
-    """The answerability signals of the question (weighted terms of each of its wordings) against its best passages."""
+           shown: Sequence[Passage], split: Sequence[list[str]]) -> ans.Evidence:
+    """The answerability signals of the question (weighted terms of each of its wordings) against its best passages
+    (`split`: the sentences of each of the first three)."""
     top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
     scored = [(max((ans.coverage(ts, t) for t in top_texts), default=0.0), ts) for ts in wordings]
     cover, terms = max(scored, key=lambda pair: pair[0])
@@ -129,7 +132,7 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     background = dense[10:20] or dense[len(dense) // 2:]
     margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
     ideal = sum(terms.values()) or 1.0
-    best_sentences = [_best_sentence(p.text, terms) for p in shown[:3]]
+    best_sentences = [_best_of(sentences_of, terms) for sentences_of in split]
     best_sentence = best_sentences[0] if best_sentences else ""
     in_one = max((ans.coverage(terms, s) for s in best_sentences), default=0.0)
     return ans.Evidence(
@@ -197,7 +200,11 @@ def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Pa
 
 def _best_sentence(text: str, terms: dict[str, float]) -> str:
     """The passage's sentence that covers the most of `terms` (the first of equals)."""
-    return max(_sentences(text), key=lambda sent: ans.coverage(terms, sent), default="")
+    return _best_of(_sentences(text), terms)
+
+
+def _best_of(sentences_of: Sequence[str], terms: dict[str, float]) -> str:
+    return max(sentences_of, key=lambda sent: ans.coverage(terms, sent), default="")
 
 
 def _reviewed(snap: Snapshot, scope: Scope, year: int) -> bool:
