@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -22,6 +23,26 @@ class Encoder(Protocol):
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+
+@runtime_checkable
+class StartsQueries(Protocol):
+    """An encoder that can begin one query's encode and hand back a call that waits for its vector."""
+
+    def start_query(self, text: str) -> Callable[[], np.ndarray]: ...
+
+
+def start_query(encoder: Encoder, text: str) -> Callable[[], np.ndarray]:
+    """Begin encoding `text` as a query; calling the result gives its vector.
+
+    A backend whose inference runs on threads of its own (OpenVINO) starts now and computes while the caller
+    parses the question; the others encode here and now. A Python thread would not do: it needs the GIL to start
+    the inference and waits up to a switch interval (5 ms) for the busy caller to give it up.
+    """
+    if isinstance(encoder, StartsQueries):
+        return encoder.start_query(text)
+    vector = encoder.encode_queries([text])[0]
+    return lambda: vector
 
 
 class EncoderUnavailable(RuntimeError):

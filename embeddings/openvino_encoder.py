@@ -12,7 +12,9 @@ bf16 is not the default nothing changes (BENCHMARKS.md, "Query encode").
 
 from __future__ import annotations
 
+import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,8 @@ class OpenVINOEncoder:
         self._query = self._latency.create_infer_request()
         self._queue = ov.AsyncInferQueue  # kept so encode_passages needs no import of its own
         self._query_lock = threading.Lock()  # one infer request: concurrent queries take turns
+        # Idle requests for `start_query`, each started without the GIL; the compiled model runs one at a time.
+        self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._passage_lock = threading.Lock()
         self.dim = int(self._encode_query_batch(["query: 维度"]).shape[1])
         self.precision = str(self._throughput.get_property("INFERENCE_PRECISION_HINT"))  # passages
@@ -75,6 +79,22 @@ class OpenVINOEncoder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode_query_batch([f"query: {t}" for t in texts])
+
+    def start_query(self, text: str) -> Callable[[], np.ndarray]:
+        """Start one query on OpenVINO's own threads; the returned call waits for its vector."""
+        try:
+            request = self._idle.get_nowait()
+        except queue.Empty:
+            request = self._latency.create_infer_request()
+        request.start_async(self._inputs([f"query: {text}"], QUERY_BUCKET))
+
+        def vector() -> np.ndarray:
+            request.wait()
+            out = np.asarray(request.get_output_tensor(0).data, dtype=np.float32)[0].copy()
+            self._idle.put(request)  # a call never made leaves its request to the garbage collector
+            return out
+
+        return vector
 
     def encode_passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """Passages in batches of similar length, `streams` batches in flight at once."""

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from embeddings.encoder import start_query
 from qa.cli.evaluation import evaluate, load_questions
 from qa.core.service import QAService
 from qa.core.settings import Settings
@@ -68,3 +69,20 @@ def test_a_query_vector_does_not_depend_on_its_padding(real_service: QAService) 
     padded = encoder.encode_queries([short, longer])[0]
     cosine = float(alone @ padded / (np.linalg.norm(alone) * np.linalg.norm(padded)))
     assert cosine > 0.9999, cosine
+
+
+@pytest.mark.model
+def test_a_started_query_gives_the_vector_of_encode_queries(real_service: QAService) -> None:
+    # The ask pipeline starts the query's encode before parsing the question and collects it later; two started
+    # at once (concurrent requests) must each get their own vector, whatever order they are collected in.
+    encoder = real_service.encoder
+    assert encoder is not None
+    first, second = "杭州2020年地区生产总值增长多少", "萧山区新增发明专利授权多少件"
+    pending_first, pending_second = start_query(encoder, first), start_query(encoder, second)
+    got_second, got_first = pending_second(), pending_first()
+    for got, text in ((got_first, first), (got_second, second)):
+        want = encoder.encode_queries([text])[0]
+        assert got.shape == want.shape and float(got @ want) > 0.9999
+    assert float(got_first @ got_second) < 0.99  # not one vector handed to both
+    again = start_query(encoder, first)()  # its request went back to the pool and serves again
+    assert float(again @ got_first) > 0.9999

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from qa.core.errors import BadRequest, NoMatch, NotFound
@@ -249,3 +250,13 @@ def test_a_horizon_a_later_report_reviews_is_not_refused_for_going_unnamed(fake_
     assert reviewed.reason is None or "的目标" not in reviewed.reason
     assert fake_service.ask("钱塘区到2030年地区生产总值要达到多少").reason == (
         "报告中没有提到钱塘区2030年的目标（已索引：钱塘区 2021）")
+
+
+def test_an_encoder_without_a_background_start_encodes_at_once() -> None:
+    from embeddings.encoder import start_query
+
+    from .conftest import FakeEncoder
+
+    encoder = FakeEncoder()
+    pending = start_query(encoder, "萧山财政总收入")
+    assert np.array_equal(pending(), encoder.encode_queries(["萧山财政总收入"])[0])

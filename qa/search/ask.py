@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from embeddings.encoder import Encoder
+from embeddings.encoder import Encoder, start_query
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
@@ -60,6 +60,13 @@ def query_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> np.ndarr
     return vec
 
 
+def pending_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> Callable[[], np.ndarray | None]:
+    """The query's vector, started now; calling the result waits for it (None without dense retrieval)."""
+    if encoder is None or not snap.embedded:
+        return lambda: None
+    return start_query(encoder, text)
+
+
 EVIDENCE_HITS = 20  # passages looked at for the answerability signals (more than are shown)
 
 
@@ -72,6 +79,8 @@ def run(
     today = dt.date(as_of, 7, 1) if as_of else None
     rewritten = rewrite(question, history, matcher, today) if history else None
     effective = rewritten or question
+    # The query's vector computes while the question is parsed and its wordings weighed.
+    vector = pending_vector(encoder, snap, effective)
     info = parse_query(effective, matcher, today)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
@@ -80,10 +89,6 @@ def run(
     topic = " ".join([topic, *(short_name(place) for place, _ in scope.inner)])
     expanded = expand_query(topic)
     weights = snap.idf(tokenize(expanded))
-    hits = retrieve(snap, query_vector(encoder, snap, effective), weights, scope, max(top_k, EVIDENCE_HITS), config)
-    # The answer may only cite passages that are returned.
-    shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
-    terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     # The nouns of each wording, tagged once: the first wording is the question's own.
     nouns = [content_nouns(v) for v in variants(topic)]
@@ -91,6 +96,10 @@ def run(
     # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
+    hits = retrieve(snap, vector(), weights, scope, max(top_k, EVIDENCE_HITS), config)
+    # The answer may only cite passages that are returned.
+    shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
+    terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # The first passages' sentences, split once for every signal that reads them.
     split = [_sentences(passage.text) for passage in shown[:3]]
     evidence = gather(effective, wordings, info, scope, hits, shown, split)
