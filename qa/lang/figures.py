@@ -23,27 +23,14 @@ _ASKED_UNIT = re.compile(r"(?:多少|几)(?P<unit>个百分点|[万亿千百]*(?
 _MAGNITUDES = "万亿千百"
 
 
-# A share asked for ("占GDP比重", "占全国多少") is a form of its own: a sentence giving a share says of what.
-SHARE = "比重"
-_ASKED_SHARE = re.compile(r"比重|占比|比例|百分之几|占[^，。？]{1,12}(?:多少|几)")
-_GIVES_SHARE = re.compile(r"(?:比重|占比|比例|占[^，。；]{0,16}?)[^，。；]{0,12}?\d+(?:\.\d+)?%"
-                          r"|\d+(?:\.\d+)?%[^，。；]{0,4}比重|百分之|\d+(?:\.\d+)?成")
-
-
 def asked_unit(question: str) -> str | None:
-    """The unit a question asks its figure in, without magnitude (多少亿元 -> 元, 多少万亩 -> 亩), or `SHARE` for a
-    share; None if it names none."""
-    if _ASKED_SHARE.search(question):
-        return SHARE
+    """The unit a question asks its figure in, without magnitude (多少亿元 -> 元, 多少万亩 -> 亩); None if it names none."""
     found = _ASKED_UNIT.search(question)
     return (found.group("unit").lstrip(_MAGNITUDES) or None) if found else None
 
 
 def gives_in_unit(sentence: str, unit: str) -> bool:
-    """Whether the sentence gives a number in `unit`, at any magnitude (318万亩, 2.78亿人次, 87所), or a share
-    (占全国的35%, 比重达到2.5%) for `SHARE`; "文化产业增加值增长8%" gives none."""
-    if unit == SHARE:
-        return _GIVES_SHARE.search(sentence) is not None
+    """Whether the sentence gives a number in `unit`, at any magnitude (318万亩, 2.78亿人次, 87所)."""
     return re.search(rf"\d(?:\.\d+)?\s*[多余]?[{_MAGNITUDES}]*[多余]?{re.escape(unit)}", sentence) is not None
 
 
