@@ -19,7 +19,7 @@ FIGURE = re.compile(
 
 # The unit a 多少/几 question names ("多少亿元", "几所", "多少人次"), magnitudes (万, 亿) and all. 个 counts anything.
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?P<unit>个百分点|[万亿千百]*(?:美元|元|亩|公顷|吨|人次|人|户|公里|千米|平方米|平方公里|"
-                         r"千瓦时|千瓦|辆|套|所|家|项|座|条|件|台|张|床|倍|名|位|对|斤|公斤|千克|微克|立方米|标箱|例|起|栋))")
+                         r"千瓦时|千瓦|辆|套|所|家|项|座|条|件|台|张|床|倍|名|位))")
 _MAGNITUDES = "万亿千百"
 
 
