@@ -8,8 +8,7 @@ import pytest
 from qa.core.errors import BadRequest, NoMatch, NotFound
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.core.service import QAService
-from qa.lang.figures import asked_unit, gives_in_unit
-from qa.search.ask import _named_where_answered, _nouns_with_figure, _unit_found, run, with_absent
+from qa.search.ask import _named_where_answered, _nouns_with_figure, run, with_absent
 from qa.search.retrieval import RetrievalConfig
 
 
@@ -242,18 +241,6 @@ def test_nouns_with_figure_is_the_share_of_the_question_said_in_one_sentence_tha
     assert _nouns_with_figure([["入境", "游客"]], inbound[:1], True, idf) == 0.0
     assert _nouns_with_figure([["入境", "游客"]], inbound[:1], False, idf) == 1.0
     assert _nouns_with_figure([[]], [visitors], True, idf) == 1.0  # no noun asked: nothing is missing
-
-
-def test_a_unit_the_question_names_must_be_given_by_a_sentence_saying_its_nouns() -> None:
-    assert [asked_unit(q) for q in ("棉花种了多少亩", "总量是多少亿元", "建了几所学校", "增长多少", "多少亿", "多少个项目")] == [
-        "亩", "元", "所", None, None, None]  # magnitudes alone and 个 name no unit
-    assert gives_in_unit("播种面积3000多万亩", "亩") and gives_in_unit("接待游客2.78亿人次", "人次")
-    assert not gives_in_unit("棉花产量568万吨", "亩") and not gives_in_unit("每亩增加值", "亩")
-    cotton = ["棉花产量568万吨，占全国九成。", "粮食播种面积3300万亩。"]
-    assert _unit_found("亩", [["棉花"]], cotton) == 0.0  # the 亩 is grain's, not cotton's
-    assert _unit_found("吨", [["棉花"]], cotton) == 1.0
-    assert _unit_found("亩", [["蔬菜"]], cotton) == 1.0  # no sentence says the nouns: any sentence may
-    assert _unit_found(None, [["棉花"]], cotton) == 1.0
 
 
 def test_a_horizon_a_later_report_reviews_is_not_refused_for_going_unnamed(fake_service: QAService) -> None:

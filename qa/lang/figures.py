@@ -17,23 +17,6 @@ FIGURE = re.compile(
 )
 
 
-# The unit a 多少/几 question names ("多少亿元", "几所", "多少人次"), magnitudes (万, 亿) and all. 个 counts anything.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(?P<unit>个百分点|[万亿千百]*(?:美元|元|亩|公顷|吨|人次|人|户|公里|千米|平方米|平方公里|"
-                         r"千瓦时|千瓦|辆|套|所|家|项|座|条|件|台|张|床|倍|名|位))")
-_MAGNITUDES = "万亿千百"
-
-
-def asked_unit(question: str) -> str | None:
-    """The unit a question asks its figure in, without magnitude (多少亿元 -> 元, 多少万亩 -> 亩); None if it names none."""
-    found = _ASKED_UNIT.search(question)
-    return (found.group("unit").lstrip(_MAGNITUDES) or None) if found else None
-
-
-def gives_in_unit(sentence: str, unit: str) -> bool:
-    """Whether the sentence gives a number in `unit`, at any magnitude (318万亩, 2.78亿人次, 87所)."""
-    return re.search(rf"\d(?:\.\d+)?\s*[多余]?[{_MAGNITUDES}]*[多余]?{re.escape(unit)}", sentence) is not None
-
-
 def figures(sentence: str) -> tuple[Figure, ...]:
     """Every figure with a unit, in order; bare numbers (years, list counts) are left out."""
     out = []

@@ -40,8 +40,7 @@ def gives_figure(sentence: str) -> bool:
     return bool(_FIGURE.search(sentence))
 
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
-            "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency", "nouns_with_figure",
-            "unit_found")
+            "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency", "nouns_with_figure")
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,6 @@ class Evidence:
     # The largest share of the question's nouns that one of the shown sentences says, among sentences that give a
     # figure when one is asked for: "入境游客多少人次" asked, "接待国内外游客9579.7万人次" says half of it.
     nouns_with_figure: float = 1.0
-    # For a question that names its unit ("多少亩"), whether a shown sentence saying one of its nouns gives a number
-    # in that unit: "棉花种了多少亩" asked, "棉花产量568万吨" answers another question. 1 with no unit asked.
-    unit_found: float = 1.0
     # Nouns of the question that no indexed report uses (票房, 最低工资), named in the reason when the answer is
     # declined. They count in `coverage` as missing terms, but are no signal of their own: fitted in as one, their
     # presence flagged no more held-out unanswerable questions and declined one more answerable one (2026-12-06).

@@ -12,7 +12,6 @@ from embeddings.encoder import Encoder, start_query
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
-from qa.lang.figures import asked_unit, gives_in_unit
 from qa.lang.nouns import content_nouns, unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_asking, strip_years, year_in_chinese
@@ -107,8 +106,7 @@ def run(
     said = [sent for sentences_of in split for sent in sentences_of]
     evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, said),
                        nouns_with_figure=_nouns_with_figure(nouns, said, bool(evidence.number_question),
-                                                            lambda noun: _noun_idf(snap, noun)),
-                       unit_found=_unit_found(asked_unit(effective), nouns, said))
+                                                            lambda noun: _noun_idf(snap, noun)))
     # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming
     # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
     # five-year review) is left to the model.
@@ -169,16 +167,6 @@ def _noun_adjacency(nouns_per_wording: Sequence[list[str]], said: Sequence[str])
     if not wordings:
         return 1.0
     return max((ans.adjacency(nouns, sent) for nouns in wordings for sent in said), default=0.0)
-
-
-def _unit_found(unit: str | None, nouns_per_wording: Sequence[list[str]], said: Sequence[str]) -> float:
-    """1 when no unit is asked, or a shown sentence that says a noun of the question (any sentence, when none
-    does) gives a number in it."""
-    if unit is None:
-        return 1.0
-    nouns = {noun for nouns in nouns_per_wording for noun in nouns}
-    saying = [sent for sent in said if any(noun in sent for noun in nouns)] or list(said)
-    return float(any(gives_in_unit(sent, unit) for sent in saying))
 
 
 def _noun_idf(snap: Snapshot, noun: str) -> float:
