@@ -190,21 +190,6 @@ def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
     return question
 
 
-# How a question speaks of the report and of its own asking: "政府工作报告里提出要…", "一共…", "说的是哪两个地方".
-# The report named as the subject ("报告是谁作的") stays: only a reference to what it says is dropped.
-# None of it is what an answer says; left in the topic, 一共 or 报告 counts against every passage that answers.
-_ASKING = re.compile(
-    r"(?:(?:政府)?工作)?报告(?:(?:里面?|中|上)(?:提出|提到|说|讲|写|指出|明确|定)?|(?:提出|提到|说|讲|写|指出|明确|定))[了的过]?"
-    r"|一共|总共|共计|总计|到底|究竟|说的是|指的是"
-    r"|哪(?:些|[一二两三四五六七八九十几]?[个项条家所类种件座处批])(?:地方)?"
-)
-
-
-def strip_asking(question: str) -> str:
-    """The question without its references to the report and its asking words (see `_ASKING`)."""
-    return _ASKING.sub(" ", question)
-
-
 def plan_periods_ending(year: int) -> list[str]:
     """2025 -> ["十四五"]: the five-year plan whose last year it is."""
     return [f"{name}五" for name, first in _PLAN_START.items() if first + 4 == year]

@@ -14,7 +14,7 @@ from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.nouns import content_nouns, unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
-from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_asking, strip_years, year_in_chinese
+from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
 from qa.search import answer as ans
@@ -84,7 +84,7 @@ def run(
     info = parse_query(effective, matcher, today)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
-    topic = strip_asking(strip_years(matcher.strip(effective), keep=info.horizons))
+    topic = strip_years(matcher.strip(effective), keep=info.horizons)
     # A place searched for inside its ancestor's reports stays in the query: those passages name it.
     topic = " ".join([topic, *(short_name(place) for place, _ in scope.inner)])
     expanded = expand_query(topic)
