@@ -56,11 +56,32 @@ def _versions() -> dict[str, str]:
 
 
 def cache_key(model_dir: Path) -> str:
+    """The export's folder name: the recipe, OpenVINO's version and the model files' content. Content, not
+    modification times: a model folder copied or unpacked again (a new container, a re-mounted share) is the same
+    model, and keying by mtime exported it again, 350 MB a time (about 0.3 s to read 140 MB of weights)."""
     digest = hashlib.sha256(RECIPE.encode())
     for path in sorted(p for p in model_dir.rglob("*") if p.is_file() and p.name != "SOURCE.txt"):
-        digest.update(f"{path.relative_to(model_dir)}\x00{path.stat().st_size}\x00{path.stat().st_mtime_ns}".encode())
+        digest.update(f"{path.relative_to(model_dir)}\x00{sha256(path)}\n".encode())
     digest.update(json.dumps({k: v for k, v in _versions().items() if k == "openvino"}).encode())
     return digest.hexdigest()[:16]
+
+
+def prune(cache_root: Path, source: Path, keep: Path) -> list[Path]:
+    """Remove the other exports of the same model folder (older content, recipe or OpenVINO), so the cache
+    holds one export per model folder; returns what was removed."""
+    removed = []
+    for folder in cache_root.iterdir():
+        record = folder / "export.json"
+        if folder == keep or not record.is_file():
+            continue
+        try:
+            if Path(json.loads(record.read_text(encoding="utf-8")).get("source", "")).resolve() != source.resolve():
+                continue
+        except (OSError, ValueError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _valid(folder: Path, want_int8: bool) -> Exported | None:
@@ -99,11 +120,12 @@ def export(model_dir: Path, cache_root: Path, calibration: Sequence[str] = (), i
                 raise ExportError("int8 needs calibration passages")
             _quantize(folder, calibration)
         names = [p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != "export.json"]
-        record = {"recipe": RECIPE, "source": str(model_dir), "versions": _versions(),
+        record = {"recipe": RECIPE, "source": str(model_dir.resolve()), "versions": _versions(),
                   "files": {name: sha256(folder / name) for name in sorted(names)}}
         tmp = folder / f".export.json.{os.getpid()}"
         tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
         os.replace(tmp, folder / "export.json")
+        prune(cache_root, model_dir, folder)
     found = _valid(folder, int8)
     if found is None:
         raise ExportError(f"the export in {folder} did not verify")
