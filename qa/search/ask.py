@@ -53,18 +53,15 @@ def scope_for(snap: Snapshot, info: QueryInfo, filters: Filters, matcher: PlaceM
     return scope
 
 
-def query_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> np.ndarray | None:
-    if encoder is None or not snap.embedded:
-        return None
-    vec: np.ndarray = encoder.encode_queries([text])[0]
-    return vec
-
-
 def pending_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> Callable[[], np.ndarray | None]:
     """The query's vector, started now; calling the result waits for it (None without dense retrieval)."""
     if encoder is None or not snap.embedded:
         return lambda: None
     return start_query(encoder, text)
+
+
+def query_vector(encoder: Encoder | None, snap: Snapshot, text: str) -> np.ndarray | None:
+    return pending_vector(encoder, snap, text)()
 
 
 EVIDENCE_HITS = 20  # passages looked at for the answerability signals (more than are shown)
