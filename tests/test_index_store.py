@@ -155,6 +155,18 @@ def test_delete_writes_a_tombstone_and_optimize_drops_it(fake_service: QAService
     assert fake_service.snapshot.embedded == fake_service.snapshot.alive_rows  # vectors carried through the merge
 
 
+def test_optimize_removes_what_a_killed_writer_left_even_with_nothing_to_merge(fake_service: QAService) -> None:
+    fake_service.optimize()  # one segment: the next optimize has nothing to merge
+    segments = fake_service.settings.data_dir / "segments"
+    live = {s.name for s in fake_service.snapshot.manifest.segments}
+    leftover = segments / "seg-0123456789abcdef"  # a killed writer's segment, never named by a manifest
+    leftover.mkdir()
+    (leftover / "docs.json").write_text("[]", encoding="utf-8")
+    fake_service.optimize()
+    assert {p.name for p in segments.iterdir()} == live == {s.name for s in fake_service.snapshot.manifest.segments}
+    assert len(fake_service.snapshot.documents) == 4
+
+
 def test_small_segments_are_merged_as_uploads_arrive(fake_service: QAService) -> None:
     for i in range(writer.MAX_SMALL_SEGMENTS + 2):
         fake_service.add_document(f"up_{i}.txt", SAMPLE_REPORT.replace("7个", f"{i + 10}个").encode())

@@ -137,7 +137,15 @@ class LiveIndex:
 
     def optimize(self) -> Snapshot:
         change = writer.merge_segments(self.store, self.snapshot, everything=True)
-        return self.apply(change) if change is not None else self.snapshot
+        if change is not None:
+            return self.apply(change)
+        # Nothing to merge, but a writer killed mid-write may have left segment folders: the caller holds the
+        # writer lock, so no write is in flight and what the committed manifest does not name is such a leftover.
+        try:
+            self.store.collect_garbage(self.store.manifest())
+        except IndexMissing:
+            pass
+        return self.snapshot
 
     def embed_on_ray(self, spec: ray_dense.EncoderSpec, workers: int, progress: DenseCallback | None = None,
                      shard_size: int | None = None) -> int:
