@@ -4,6 +4,7 @@ also the server's memory (RSS) while it serves."""
 from __future__ import annotations
 
 import functools
+import http.client
 import json
 import os
 import platform
@@ -82,18 +83,52 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float = 180.0) ->
     raise RuntimeError(f"server not healthy after {timeout_s:.0f} s")
 
 
-def bench_http(base: str, work: list[str], concurrency: int) -> dict:
-    """POST /ask for every question with `concurrency` threads, one keep-alive client per thread."""
+class _StdlibClient:
+    """POST /ask on one keep-alive connection with the standard library: httpx's own work costs 0.5-1 ms a
+    request on this machine (measured against GET /health), which is the client's time, not the server's."""
+
+    def __init__(self, base: str) -> None:
+        host, _, port = base.removeprefix("http://").partition(":")
+        self._conn = http.client.HTTPConnection(host, int(port), timeout=120)
+
+    def ask(self, question: str) -> None:
+        body = json.dumps({"question": question, "top_k": TOP_K}).encode()
+        self._conn.request("POST", "/ask", body=body, headers={"Content-Type": "application/json"})
+        response = self._conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"POST /ask answered {response.status}: {data[:200]!r}")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _HttpxClient:
+    def __init__(self, base: str) -> None:
+        self._client = httpx.Client(base_url=base, timeout=120)
+
+    def ask(self, question: str) -> None:
+        self._client.post("/ask", json={"question": question, "top_k": TOP_K}).raise_for_status()
+
+    def close(self) -> None:
+        self._client.close()
+
+
+CLIENTS: dict[str, type[_StdlibClient] | type[_HttpxClient]] = {"stdlib": _StdlibClient, "httpx": _HttpxClient}
+
+
+def bench_http(base: str, work: list[str], concurrency: int, client: str = "stdlib") -> dict:
+    """POST /ask for every question with `concurrency` threads, one keep-alive connection per thread."""
     local = threading.local()
-    clients: list[httpx.Client] = []
+    clients: list[_StdlibClient | _HttpxClient] = []
 
     def ask(q: str) -> float:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(base_url=base, timeout=120)
-            clients.append(client)
+        conn: _StdlibClient | _HttpxClient | None = getattr(local, "client", None)
+        if conn is None:
+            conn = local.client = CLIENTS[client](base)
+            clients.append(conn)
         start = time.perf_counter()
-        client.post("/ask", json={"question": q, "top_k": TOP_K}).raise_for_status()
+        conn.ask(q)
         return (time.perf_counter() - start) * 1000
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -101,9 +136,10 @@ def bench_http(base: str, work: list[str], concurrency: int) -> dict:
         start = time.perf_counter()
         latencies = list(pool.map(ask, work))
         wall = time.perf_counter() - start
-    for client in clients:
-        client.close()
-    return _stats(f"HTTP c={concurrency}", latencies, wall)
+    for conn in clients:
+        conn.close()
+    suffix = "" if client == "stdlib" else f", {client} client"
+    return _stats(f"HTTP c={concurrency}{suffix}", latencies, wall)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -143,6 +179,8 @@ def run_latency(settings: Settings, questions: list[str], concurrency: list[int]
     try:
         wait_healthy(base, proc)
         rows += [bench_http(base, questions, c) for c in concurrency]
+        if 1 in concurrency:  # the same requests from httpx, to show what the client itself costs
+            rows.append(bench_http(base, questions, 1, client="httpx"))
         rss, peak = server_rss_mb(proc.pid)
     finally:
         stop(proc)
