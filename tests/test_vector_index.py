@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from embeddings.vector_index import FLAT_MAX, VectorIndex
+from embeddings.vector_index import FLAT_MAX, VectorIndex, top_indices
 
 
 def _clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
@@ -33,3 +33,16 @@ def test_ivf_recall_against_exact_search() -> None:
     recall = np.mean([len(set(exact.search(q, 10)[1].tolist()) & set(ivf.search(q, 10)[1].tolist())) / 10
                       for q in queries])
     assert recall >= 0.95, recall
+
+
+def test_top_indices_is_a_stable_partial_sort() -> None:
+    scores = np.array([0.5, 0.9, 0.5, -np.inf, 0.9, 0.1], np.float32)
+    # best first; among equals the lower position first, as a stable argsort of -scores would give
+    assert top_indices(scores, 3).tolist() == [1, 4, 0]
+    assert top_indices(scores, 4).tolist() == [1, 4, 0, 2]
+    # masked (-inf) positions never come back, even when k asks for every position
+    assert top_indices(scores, 10).tolist() == [1, 4, 0, 2, 5]
+    assert top_indices(scores, 0).tolist() == [] and top_indices(np.zeros(0, np.float32), 5).tolist() == []
+    rng = np.random.default_rng(3)
+    many = rng.integers(0, 50, 5000).astype(np.float32)  # many ties
+    assert top_indices(many, 100).tolist() == np.argsort(-many, kind="stable")[:100].tolist()

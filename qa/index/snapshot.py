@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from embeddings.vector_index import FLAT_MAX, VectorIndex
+from embeddings.vector_index import FLAT_MAX, VectorIndex, top_indices
 from qa.core.records import Chunk, Document
 from qa.index.manifest import Manifest
 from qa.index.segment import Segment
@@ -84,6 +84,14 @@ class Snapshot:
         seg = view.seg
         start = int(seg.a["start"][local])
         return seg.sections[int(seg.a["section"][local])], seg.document(local).text[start:start + chars]
+
+    def per_document(self, rows: np.ndarray, values: dict[str, float]) -> np.ndarray:
+        """`values` (by doc_id, 0 for the rest) at each of the sorted global rows, without a Python step per row."""
+        out = np.zeros(len(rows), np.float64)
+        for view, local, where in self._split(rows):
+            table = np.array([values.get(doc.doc_id, 0.0) for doc in view.seg.docs], np.float64)
+            out[where] = table[view.seg.a["doc"][local]]
+        return out
 
     def document_of(self, row: int) -> Document:
         view, local = self.locate(row)
@@ -178,14 +186,17 @@ class Snapshot:
                     view.ann = (int(usable.sum()), VectorIndex(view.vectors))
                 scores, local = view.ann[1].search(query, k)
             else:
-                local = np.flatnonzero(usable)
-                scores = view.vectors[local] @ query
-                top = np.argsort(-scores, kind="stable")[:k]
-                local, scores = local[top], scores[top]
+                # Every row, then the unusable ones masked: gathering the usable rows first copied the segment's
+                # whole matrix on every query.
+                scores = view.vectors @ query
+                if not usable.all():
+                    scores[~usable] = -np.inf
+                local = top_indices(scores, k)
+                scores = scores[local]
             found_rows.append(view.offset + local)
             found_scores.append(scores.astype(np.float32))
         rows, scores = np.concatenate(found_rows), np.concatenate(found_scores)
-        top = np.argsort(-scores, kind="stable")[:k]
+        top = top_indices(scores, k)
         return rows[top], scores[top]
 
     def install_vectors(self, vectors: dict[str, np.ndarray]) -> int:

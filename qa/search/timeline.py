@@ -78,7 +78,7 @@ def entries(snap: Snapshot, query_vec: np.ndarray | None, docs: list[Document], 
     out = []
     for doc in docs:
         scope = Scope((doc.doc_id,), phase=phase)
-        hits = rank_rows(snap, query_vec, weights, snap.rows_of([doc.doc_id]), scope, cfg)[:CANDIDATES]
+        hits = rank_rows(snap, query_vec, weights, snap.rows_of([doc.doc_id]), scope, cfg, CANDIDATES)
         if not hits:
             continue
         readings = [_reading(snap, h.row, terms, wordings, doc.year) for h in hits]
