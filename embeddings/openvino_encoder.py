@@ -12,7 +12,6 @@ bf16 is not the default nothing changes (BENCHMARKS.md, "Query encode").
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Callable
@@ -29,13 +28,6 @@ QUERY_BUCKET = 8
 WARM_QUERY_TOKENS = 64  # questions longer than this are rare; their widths warm on first use
 
 
-def query_threads() -> int:
-    """All usable cores but one. The query encode runs while the question is parsed in Python (`start_query`);
-    on every core it would wait, at each layer, for the thread the parser holds up. Measured on 2 cores
-    (BENCHMARKS.md, "Query encode"): one thread made /ask faster in-process and at concurrency 4."""
-    return max(1, len(os.sched_getaffinity(0)) - 1)
-
-
 class OpenVINOEncoder:
     def __init__(self, name: str, xml: Path, tokenizer: Path, backend: str, threads: int | None = None) -> None:
         try:
@@ -50,9 +42,8 @@ class OpenVINOEncoder:
         core = ov.Core()
         model = core.read_model(str(xml))
         extra = {"INFERENCE_NUM_THREADS": str(threads)} if threads else {}
-        self._latency = core.compile_model(model, "CPU", {
-            "PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32",
-            "INFERENCE_NUM_THREADS": str(threads or query_threads())})
+        self._latency = core.compile_model(
+            model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32", **extra})
         self._throughput = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "THROUGHPUT", **extra})
         self._streams = int(self._throughput.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         self._query = self._latency.create_infer_request()
