@@ -23,9 +23,11 @@ RESULT = {
         {"backend": "torch", "passages_per_s": 2.0, "query_p50_ms": 30.0, "cosine_min": 1.0, "cosine_mean": 1.0, "ratio": 1.0},
         {"backend": "openvino-int8", "passages_per_s": 9.0, "query_p50_ms": 6.0, "cosine_min": 0.998, "cosine_mean": 0.999,
          "ratio": 4.5},
-        {"backend": "openvino", "error": "not installed"}]},
+        {"backend": "openvino", "error": "not installed"},
+        {"backend": "torch", "passages_per_s": 2.0, "query_p50_ms": 24.0, "cosine_min": 1.0, "cosine_mean": 1.0, "ratio": 1.0}]},
     "latency": {"rows": [{"name": "in-process", "n": 3, "p50": 8.0, "p95": 9.0, "mean": 8.0, "rps": 100.0},
-                         {"name": "HTTP c=1", "n": 3, "p50": 12.0, "p95": 14.0, "mean": 12.0, "rps": 80.0}],
+                         {"name": "HTTP c=1", "n": 3, "p50": 12.0, "p95": 14.0, "mean": 12.0, "rps": 80.0},
+                         {"name": "HTTP c=1, httpx client", "n": 3, "p50": 15.0, "p95": 16.0, "mean": 15.0, "rps": 60.0}],
                 "server_rss_mb": 900, "server_peak_rss_mb": 950, "bench_peak_rss_mb": 500},
     "upload": {"copy_s": 1.0, "upload_s": 0.4, "searchable": 1.0, "delete_s": 0.1, "gone": 1.0, "passages": 20.0,
                "reports_in_index": 11.0},
@@ -42,10 +44,11 @@ def test_the_report_gives_every_speed_against_the_floor(tmp_path: Path) -> None:
     assert "then 500 passages embedded with `openvino-int8` in 50 s (10.0/s = 4.00× the PyTorch fp32 floor" in text
     assert "| openvino-int8 | 9.0 | 4.50 | 6.0 | 0.9980 / 0.99900 |" in text
     assert "| openvino | — | — | — | unavailable: not installed |" in text
-    assert "`/ask` p50 over HTTP at c=1 is 12.0 ms = 0.40× that floor" in text
+    assert "`/ask` p50 over HTTP at c=1 is 12.0 ms = 0.40× that floor (floor runs 24.0–30.0 ms: 0.40–0.50×)." in text
+    assert "The same requests from httpx, whose own work is in its times: 15.0 ms = 0.50× the first floor." in text
     assert "searchable after 0.40 s (found by a query: yes); delete took 0.10 s (gone: yes)" in text
     svg = (tmp_path / "benchmarks-encoders.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "PyTorch fp32 floor 2.0/s" in svg and svg.count("<rect") == 2
+    assert svg.startswith("<svg") and "PyTorch fp32 floor 2.0/s" in svg and svg.count("<rect") == 3  # one bar per backend run, the second floor run too
 
 
 @pytest.mark.parametrize(("flags", "model_is_dir", "device", "expected"), [
