@@ -48,7 +48,8 @@ def test_the_report_gives_every_speed_against_the_floor(tmp_path: Path) -> None:
     assert "The same requests from httpx, whose own work is in its times: 15.0 ms = 0.50× the first floor." in text
     assert "searchable after 0.40 s (found by a query: yes); delete took 0.10 s (gone: yes)" in text
     svg = (tmp_path / "benchmarks-encoders.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "PyTorch fp32 floor 2.0/s" in svg and svg.count("<rect") == 3  # one bar per backend run, the second floor run too
+    # one bar per backend run that measured, the second floor run too
+    assert svg.startswith("<svg") and "PyTorch fp32 floor 2.0/s" in svg and svg.count("<rect") == 3
 
 
 @pytest.mark.parametrize(("flags", "model_is_dir", "device", "expected"), [

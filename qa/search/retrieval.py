@@ -140,9 +140,9 @@ def _align(candidates: np.ndarray, rows: np.ndarray, values: np.ndarray) -> tupl
     if not len(rows):
         return out, np.zeros(len(candidates), bool)
     order = np.argsort(rows, kind="stable")
-    pos = np.searchsorted(rows[order], candidates)
-    pos = np.minimum(pos, len(rows) - 1)
-    found = rows[order][pos] == candidates
+    ordered = rows[order]
+    pos = np.minimum(np.searchsorted(ordered, candidates), len(rows) - 1)
+    found = ordered[pos] == candidates
     out[found] = values[order][pos[found]].astype(np.float64)
     return out, found
 
