@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
@@ -83,6 +84,12 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout_s: float = 180.0) ->
     raise RuntimeError(f"server not healthy after {timeout_s:.0f} s")
 
 
+class _Client(Protocol):
+    def ask(self, question: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class _StdlibClient:
     """POST /ask on one keep-alive connection with the standard library: httpx's own work costs 0.5-1 ms a
     request on this machine (measured against GET /health), which is the client's time, not the server's."""
@@ -114,16 +121,16 @@ class _HttpxClient:
         self._client.close()
 
 
-CLIENTS: dict[str, type[_StdlibClient] | type[_HttpxClient]] = {"stdlib": _StdlibClient, "httpx": _HttpxClient}
+CLIENTS: dict[str, Callable[[str], _Client]] = {"stdlib": _StdlibClient, "httpx": _HttpxClient}
 
 
 def bench_http(base: str, work: list[str], concurrency: int, client: str = "stdlib") -> dict:
     """POST /ask for every question with `concurrency` threads, one keep-alive connection per thread."""
     local = threading.local()
-    clients: list[_StdlibClient | _HttpxClient] = []
+    clients: list[_Client] = []
 
     def ask(q: str) -> float:
-        conn: _StdlibClient | _HttpxClient | None = getattr(local, "client", None)
+        conn: _Client | None = getattr(local, "client", None)
         if conn is None:
             conn = local.client = CLIENTS[client](base)
             clients.append(conn)
