@@ -36,10 +36,10 @@ SERVICE = QAService(Settings(model="fake", data_dir=DATA / "data", seeds_dir=SEE
                     encoder=FakeEncoder())
 APP = create_app(SERVICE.settings, service=SERVICE)
 os.environ.setdefault("REPORTQA_API_TOKEN", TOKEN)  # schemathesis.toml reads the bearer token from it
-# The schema comes from the app object, not from a request: a request would run the app's lifespan, whose start-up
-# thread then indexed in the background while pytest went on collecting. Python 3.11's AST constructor keeps
-# one recursion counter per interpreter, so that thread's work racing the main thread's assertion rewriting of
-# schemathesis' modules raised "SystemError: AST constructor recursion depth mismatch" on a CI machine.
+# The schema comes from the app object, not from a request: a request runs the app's lifespan, whose start-up
+# thread then built the index (np.load parses every .npy header with ast.literal_eval) while pytest went on
+# collecting and rewriting schemathesis' modules with ast.parse. Python 3.11's AST constructor keeps one recursion
+# counter per interpreter, so the two raced: "SystemError: AST constructor recursion depth mismatch" on a CI machine.
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(APP.openapi())),
                                         config=SchemathesisConfig.from_path(REPO / "schemathesis.toml"))
 schema.app = APP  # what from_asgi sets: cases are called in-process against the ASGI app
