@@ -7,7 +7,7 @@ import pytest
 from qa.core.records import Document
 from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
-from qa.lang.query import parse_query, strip_years
+from qa.lang.query import canonical_years, parse_query, strip_years
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
 
@@ -32,6 +32,17 @@ TODAY = dt.date(2026, 11, 23)
     ("我国2023年GDP", [NATIONAL]),
     ("杭州新增多少家国家高新技术企业", ["杭州市"]),  # 国家 yields to the specific place
     ("杭州湾跨海大桥", []),  # a landmark, not the city
+    ("钱塘江两岸", []),
+    ("浙江大学的科研经费", []),
+    # The same first characters, split by jieba into the place and an ordinary word: the place.
+    ("浙江城乡居民收入", ["浙江省"]),
+    ("杭州城市大脑", ["杭州市"]),
+    ("浙江大力发展数字经济", ["浙江省"]),
+    ("杭州中小企业", ["杭州市"]),
+    ("浙江山区26县", ["浙江省"]),
+    ("宁波港货物吞吐量", ["宁波市"]),  # a port is in its city
+    ("杭州城区面积", ["杭州市"]),  # 城区 is also a district of 阳泉, but here it is downtown Hangzhou
+    ("阳泉城区人口", ["阳泉市", "城区"]),
     ("合作社发展情况", []),
 ])
 def test_places_come_from_the_gazetteer(text: str, expected: list[str]) -> None:
@@ -54,6 +65,17 @@ def test_places_know_their_parents() -> None:
     ("广西去年GDP增长多少", (2025,), True, False),
     ("国务院历年城镇新增就业目标", (), False, True),
     ("用10年时间建成", (), False, False),
+    ("用10到15年时间基本实现", (), False, False),
+    ("浙江21-23年GDP", (2021, 2022, 2023), False, False),
+    ("浙江21年到23年GDP", (2021, 2022, 2023), False, False),
+    ("国务院98到02年GDP目标", (1998, 1999, 2000, 2001, 2002), False, False),
+    ("浙江21、22年GDP", (2021, 2022), False, False),
+    ("浙江2021年至今GDP", (2021, 2022, 2023, 2024, 2025, 2026), False, False),
+    ("浙江19年以来GDP", (2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026), False, False),
+    ("改革开放以来国务院GDP", (), False, True),
+    ("浙江大前年GDP增长多少", (2023,), True, False),  # not also 前年
+    ("浙江前年GDP增长多少", (2024,), True, False),
+    ("浙江去年和今年的GDP目标", (2025, 2026), True, False),
     ("第十五届人大三次会议", (), False, False),
 ])
 def test_years_in_every_spelling(question: str, years: tuple, relative: bool, all_years: bool) -> None:
@@ -72,6 +94,22 @@ def test_years_in_every_spelling(question: str, years: tuple, relative: bool, al
 ])
 def test_intent(question: str, intent: str) -> None:
     assert parse_query(question, MATCHER, TODAY).intent == intent
+
+
+@pytest.mark.parametrize(("question", "canonical"), [
+    ("二〇二三年江西经济增长目标", "2023年江西经济增长目标"),
+    ("江苏19年一般公共预算收入", "江苏2019年一般公共预算收入"),
+    ("浙江21年到23年GDP", "浙江2021年到2023年GDP"),
+    ("国务院98到02年GDP目标", "国务院1998到2002年GDP目标"),
+    ("浙江21、22年GDP", "浙江2021、2022年GDP"),
+    ("浙江19年以来GDP", "浙江2019年以来GDP"),
+    ("用10年时间建成", "用10年时间建成"),  # a duration, not a year
+    ("第19届亚运会", "第19届亚运会"),
+    ("十三五期间", "十三五期间"),
+])
+def test_years_are_written_one_way_before_anything_reads_them(question: str, canonical: str) -> None:
+    assert canonical_years(question) == canonical
+    assert parse_query(canonical, MATCHER, TODAY).years == parse_query(question, MATCHER, TODAY).years
 
 
 def test_years_are_stripped_from_the_topic() -> None:

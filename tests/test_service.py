@@ -27,6 +27,22 @@ def test_region_and_year_prefer_the_right_report(fake_service: QAService) -> Non
     assert top.citation.doc_id == "002_41568aa1710098f8" and "567亿元" in top.text
 
 
+def test_full_width_digits_and_letters_read_as_ascii(fake_service: QAService) -> None:
+    typed = fake_service.ask("萧山２０２３年财政总收入多少，ＧＤＰ呢")
+    plain = fake_service.ask("萧山2023年财政总收入多少，GDP呢")
+    assert typed.question == plain.question == "萧山2023年财政总收入多少，GDP呢"
+    assert [p.chunk_id for p in typed.passages] == [p.chunk_id for p in plain.passages]
+    assert typed.passages[0].citation.doc_id == "002_41568aa1710098f8"
+
+
+@pytest.mark.parametrize("spelling", ["萧山二〇二三年财政总收入多少", "萧山23年财政总收入多少"])
+def test_a_year_spelled_another_way_finds_the_same_passages(fake_service: QAService, spelling: str) -> None:
+    plain = fake_service.ask("萧山2023年财政总收入多少")
+    other = fake_service.ask(spelling)
+    assert [(p.chunk_id, p.score) for p in other.passages] == [(p.chunk_id, p.score) for p in plain.passages]
+    assert other.answer == plain.answer and other.passages[0].citation.doc_id == "002_41568aa1710098f8"
+
+
 def test_filters_restrict_results(fake_service: QAService) -> None:
     result = fake_service.ask("研发投入", top_k=10, filters=Filters(regions=("钱塘",)))
     assert result.passages and {p.citation.doc_id for p in result.passages} == {"004_bfa3ef6ae9a59b07"}

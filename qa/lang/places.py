@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from qa.lang.tokens import segmenter
+
 NATIONAL = "国务院"
 # Words that name the national level. They count only when no other place is named, since
 # "杭州…国家高新技术企业" asks about 杭州.
@@ -30,8 +32,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "两广": ("广东省", "广西壮族自治区"),
     "两湖": ("湖北省", "湖南省"),
 }
-# A short alias followed by one of these is a landmark, not the region (钱塘江, 杭州湾, 西湖路).
-_LANDMARK_AFTER = frozenset("江湖河山路街湾港桥站园城镇村大中小")
+# A short alias followed by one of these may start a landmark's name (钱塘江, 杭州湾, 西湖路, 浙江大学); it is one
+# when jieba's dictionary reads alias and what follows as one word. 浙江|城乡居民, 杭州|中小企业, 浙江|山区 it
+# splits: those name the region. A port or a station (宁波港, 杭州东站) is in its city, so 港 and 站 are not here.
+_LANDMARK_AFTER = frozenset("江湖河山路街湾桥园城镇村大中小")
+# Districts whose full name is an ordinary word (阳泉市城区, 佳木斯市郊区): "杭州城区" means downtown Hangzhou. They
+# count only beside their city.
+_ORDINARY_NAMES = frozenset({"城区", "郊区", "矿区"})
 # “北斗七星”科创联盟, “浙里办”: a short place alias inside quotes is part of a name or slogan.
 _QUOTED = re.compile(r"“[^”]{1,24}”|「[^」]{1,24}」|\"[^\"]{1,24}\"|『[^』]{1,24}』")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治州", "地区", "新区",
@@ -122,6 +129,7 @@ class PlaceMatcher:
             else:
                 i += 1
         named = {p.name for _, _, k in raw if len(self._keys[k]) == 1 or k in GROUPS for p in self._keys[k]}
+        raw = [(a, b, k) for a, b, k in raw if k not in _ORDINARY_NAMES or any(p.parent in named for p in self._keys[k])]
         found: list[Mention] = []
         for start, end, key in raw:
             candidates = self._keys[key]
@@ -136,7 +144,8 @@ class PlaceMatcher:
         return specific if specific else found
 
     def _is_landmark(self, key: str, text: str, end: int) -> bool:
-        return key in self._aliases and end < len(text) and text[end] in _LANDMARK_AFTER
+        return key in self._aliases and end < len(text) and text[end] in _LANDMARK_AFTER \
+            and end not in _word_ends(text)
 
     def find(self, text: str) -> list[str]:
         """Canonical names mentioned in `text`, in order of first mention."""
@@ -195,3 +204,13 @@ def _level_from_suffix(region: str) -> str:
     if region.endswith(("区", "县")):
         return "district"
     return "city" if region else ""
+
+
+@lru_cache(maxsize=256)
+def _word_ends(text: str) -> frozenset[int]:
+    """The offsets where jieba's dictionary words end in `text` (no HMM guesses: only words it knows)."""
+    ends, at = set(), 0
+    for word in segmenter().lcut(text, HMM=False):
+        at += len(word)
+        ends.add(at)
+    return frozenset(ends)

@@ -16,13 +16,24 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个]))")
 # 19年 means 2019 in speech; "用10年时间", "连续20年" do not, hence the guards on both sides.
-_SHORT_YEAR = re.compile(r"(?<![\d.第近前后过用续了多几每满达])([0-2]\d|9\d)年(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多)")
+_NOT_A_COUNT = r"(?<![\d.第近前后过用续了多几每满达])"
+_NOT_A_DURATION = r"(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多)"
+_YY = r"([0-2]\d|9\d)"  # 1990-2029: earlier two-digit numbers before 年 are more often durations
+_SHORT_YEAR = re.compile(_NOT_A_COUNT + _YY + "年" + _NOT_A_DURATION)
+# Colloquial short years in a range ("21-23年", "98到02年") or a list ("21、22年"): the first number is a year too.
+_SHORT_RANGE = re.compile(_NOT_A_COUNT + _YY + r"\s*年?\s*(?:到|至|-|—|–|~|～)\s*" + _YY + r"\s*年" + _NOT_A_DURATION)
+_SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + r"(?=(?:\s*[、和与及,，]\s*(?:[0-2]\d|9\d))+\s*年" + _NOT_A_DURATION + ")")
 _CN_YEAR = re.compile(r"([一二][〇零○一二三四五六七八九]{3})年")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
 _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
 _PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
-RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1}
+RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1,
+            "后年": 2, "大后年": 3}
+# Longest first, so 大前年 is not also read as 前年.
+_RELATIVE_WORD = re.compile("|".join(sorted(RELATIVE, key=len, reverse=True)))
+# "2019年以来", "21年至今": every year from then to now.
+_SINCE = re.compile(_NOT_A_COUNT + r"((?:19|20)\d{2}|[0-2]\d|9\d)\s*年?\s*(?:以来|至今|到现在|到目前|到今天)")
 # "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.
 _HORIZON = re.compile(r"(?<![\d年])(?:到|至)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:前|以前|远景)")
 HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's horizon too
@@ -99,6 +110,14 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
         stop = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
         if start <= stop <= start + 60:
             years.extend(range(start, stop + 1))
+    for m in _SHORT_RANGE.finditer(question):
+        start, stop = _full_year(m.group(1)), _full_year(m.group(2))
+        stop += 100 if stop < start else 0  # 98到02年
+        if stop <= start + 60:
+            years.extend(range(start, stop + 1))
+    years += [_full_year(y) for y in _SHORT_LIST.findall(question)]
+    for m in _SINCE.finditer(question):
+        years.extend(range(_full_year(m.group(1)), today + 1))
     years += [int(y) for y in YEAR.findall(question)]
     years += [int(y.translate(_CN_DIGITS)) for y in _CN_YEAR.findall(question)]
     years += [_full_year(m.group(1)) for m in _SHORT_YEAR.finditer(question)]
@@ -109,11 +128,24 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
         if 0 < n <= 30:
             years.extend(range(today - n, today))
     explicit = bool(years)
-    for word, delta in RELATIVE.items():
-        if word in question:
-            years.append(today + delta)
-    all_years = bool(_ALL_YEARS.search(question))
+    years += [today + RELATIVE[m.group(0)] for m in _RELATIVE_WORD.finditer(question)]
+    # "2019年以来" names its years; 以来 alone (改革开放以来) means every report.
+    all_years = bool(_ALL_YEARS.search(_SINCE.sub(" ", question)))
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
+
+
+def canonical_years(question: str) -> str:
+    """The question with every year it names in four digits: 二〇二一年 and 21年 become 2021年, 21-23年 2021-2023年.
+    Downstream, one spelling is matched (report years, horizons, the phrase bonus), and the query's embedding
+    reads the year as the reports print it: "二〇二三年" embedded far from the passages that say "2023年"."""
+    question = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", question)
+    spans = [m.span(1) for m in _SHORT_YEAR.finditer(question)]
+    spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]
+    spans += [m.span(1) for m in _SHORT_LIST.finditer(question)]
+    spans += [m.span(1) for m in _SINCE.finditer(question) if len(m.group(1)) == 2]
+    for start, end in sorted(set(spans), reverse=True):
+        question = question[:start] + str(_full_year(question[start:end])) + question[end:]
+    return question
 
 
 def intent_of(question: str) -> str:
@@ -185,7 +217,7 @@ def horizon_years(question: str, years: list[int], intent: str, today: int) -> t
 def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
     """The question without its explicit years, which choose reports rather than name a topic; years in
     `keep` (plan horizons: "到2025年" is said in the reports) stay."""
-    for pattern in (_RANGE, YEAR, _CN_YEAR, _SHORT_YEAR):
+    for pattern in (_RANGE, _SHORT_RANGE, _SINCE, YEAR, _CN_YEAR, _SHORT_LIST, _SHORT_YEAR):
         question = pattern.sub(lambda m: m.group(0) if _year_of(m.group(0)) in keep else " ", question)
     return question
 

@@ -1,4 +1,5 @@
-"""What counts as a question: blanks collapsed, at least one visible character, not too long."""
+"""What counts as a question: blanks collapsed, full-width digits and letters folded, at least one visible
+character, not too long."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ BLANK_CLASS = r"\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u20
 QUESTION_PATTERN = f"[^{BLANK_CLASS}]"  # "at least one visible character"
 _BLANKS = re.compile(f"[{BLANK_CLASS}]+")
 EXAMPLE = "杭州2020年经济增速是多少？"
+# A Chinese input method in full-width mode types "２０２１年" and "ＧＤＰ": folded, the year is read and the
+# letters match the reports' (the tokenizer keeps ASCII digits and letters only). Chinese punctuation (，：？“”)
+# stays: the question's patterns are written with it.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+                                               0xFF05, 0xFF0E)}
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -26,7 +32,7 @@ def clean_question(question: object, max_chars: int) -> str:
             question.encode("utf-8")
         except UnicodeEncodeError:
             raise BadRequest("question contains invalid Unicode (a lone surrogate \\uD800-\\uDFFF)") from None
-    question = _BLANKS.sub(" ", question).strip(" ")
+    question = _BLANKS.sub(" ", question).strip(" ").translate(_FULL_WIDTH)
     if not question:
         raise BadRequest(f"question is empty; ask something like “{EXAMPLE}”")
     return question

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Reword a dev set's questions the ways people type the same thing, to measure whether answers survive it.
+
+Each transform keeps the meaning and changes only the spelling of a year or a place:
+
+  fullwidth    2021年 -> ２０２１年, GDP -> ＧＤＰ   (an input method in full-width mode)
+  short_year   2021年 -> 21年
+  cn_year      2021年 -> 二〇二一年
+  full_place   杭州 -> 杭州市, 浙江 -> 浙江省       (short names spelled out)
+  short_place  杭州市 -> 杭州, 浙江省 -> 浙江       (full names shortened)
+
+For each transform, OUT/<transform>.jsonl holds the questions it changed and OUT/<transform>.orig.jsonl the
+same questions as written, so `reportqa eval` on the pair compares like with like (splits are kept).
+
+Usage: python eval/phrasing_variants.py eval/corpus_qa.jsonl --out /tmp/variants [--transform NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.lang.places import PlaceMatcher, short_name  # noqa: E402
+
+_YEAR = re.compile(r"(?<!\d)((?:19[5-9]|20[0-4])\d)(?=年)")
+_ASCII = re.compile(r"[0-9A-Za-z%.]")
+
+
+def fullwidth(question: str, _matcher: PlaceMatcher) -> str:
+    return _ASCII.sub(lambda m: chr(ord(m.group(0)) + 0xFEE0), question)
+
+
+def short_year(question: str, _matcher: PlaceMatcher) -> str:
+    return _YEAR.sub(lambda m: m.group(1)[2:], question)
+
+
+def cn_year(question: str, _matcher: PlaceMatcher) -> str:
+    return _YEAR.sub(lambda m: "".join("〇一二三四五六七八九"[int(d)] for d in m.group(1)), question)
+
+
+def _replace_places(question: str, matcher: PlaceMatcher, spell: Callable[[str, str], str]) -> str:
+    out, pos = [], 0
+    for mention in matcher.mentions(question):
+        if mention.national_word or mention.place.level == "national" or mention.start < pos:
+            continue  # a group (京津冀) is one mention per member, at one place in the text
+        said = question[mention.start:mention.end]
+        out += [question[pos:mention.start], spell(said, mention.place.name)]
+        pos = mention.end
+    return "".join([*out, question[pos:]])
+
+
+def full_place(question: str, matcher: PlaceMatcher) -> str:
+    return _replace_places(question, matcher, lambda said, name: name if said == short_name(name) else said)
+
+
+def short_place(question: str, matcher: PlaceMatcher) -> str:
+    return _replace_places(question, matcher, lambda said, name: short_name(name) if said == name else said)
+
+
+TRANSFORMS: dict[str, Callable[[str, PlaceMatcher], str]] = {
+    "fullwidth": fullwidth, "short_year": short_year, "cn_year": cn_year,
+    "full_place": full_place, "short_place": short_place,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dev", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--transform", action="append", choices=sorted(TRANSFORMS))
+    args = ap.parse_args(argv)
+    rows = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    matcher = PlaceMatcher()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.transform or sorted(TRANSFORMS):
+        changed = [(row, TRANSFORMS[name](row["question"], matcher)) for row in rows]
+        changed = [(row, new) for row, new in changed if new != row["question"]]
+        with open(args.out / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for row, new in changed:
+                fh.write(json.dumps({**row, "question": new}, ensure_ascii=False) + "\n")
+        with open(args.out / f"{name}.orig.jsonl", "w", encoding="utf-8") as fh:
+            for row, _ in changed:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{name}: {len(changed)} of {len(rows)} questions reworded")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
