@@ -8,6 +8,7 @@ Each transform keeps the meaning and changes only the spelling of a year or a pl
   cn_year      2021年 -> 二〇二一年
   full_place   杭州 -> 杭州市, 浙江 -> 浙江省       (short names spelled out)
   short_place  杭州市 -> 杭州, 浙江省 -> 浙江       (full names shortened)
+  traditional  经济增长目标 -> 經濟增長目標         (OpenCC s2t: a reader from Hong Kong or Taiwan)
 
 For each transform, OUT/<transform>.jsonl holds the questions it changed and OUT/<transform>.orig.jsonl the
 same questions as written, so `reportqa eval` on the pair compares like with like (splits are kept).
@@ -64,9 +65,15 @@ def short_place(question: str, matcher: PlaceMatcher) -> str:
     return _replace_places(question, matcher, lambda said, name: short_name(name) if said == name else said)
 
 
+def traditional(question: str, _matcher: PlaceMatcher) -> str:
+    import opencc
+
+    return str(opencc.OpenCC("s2t").convert(question))
+
+
 TRANSFORMS: dict[str, Callable[[str, PlaceMatcher], str]] = {
     "fullwidth": fullwidth, "short_year": short_year, "cn_year": cn_year,
-    "full_place": full_place, "short_place": short_place,
+    "full_place": full_place, "short_place": short_place, "traditional": traditional,
 }
 
 

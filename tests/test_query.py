@@ -1,6 +1,7 @@
 """Query understanding: places from the gazetteer, years in every spelling, intent, figures, scope."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -8,8 +9,11 @@ from qa.core.records import Document
 from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import canonical_years, parse_query, strip_years
+from qa.lang.script import as_read, simplified
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
+
+from .conftest import REPO
 
 MATCHER = PlaceMatcher({"钱塘区": ["钱塘新区"]})
 TODAY = dt.date(2026, 11, 23)
@@ -110,6 +114,20 @@ def test_intent(question: str, intent: str) -> None:
 def test_years_are_written_one_way_before_anything_reads_them(question: str, canonical: str) -> None:
     assert canonical_years(question) == canonical
     assert parse_query(canonical, MATCHER, TODAY).years == parse_query(question, MATCHER, TODAY).years
+
+
+def test_traditional_characters_are_read_as_simplified() -> None:
+    assert as_read("江蘇19年一般公共預算收入預期增長多少", MATCHER) == "江苏2019年一般公共预算收入预期增长多少"
+    assert parse_query(as_read("蘇州“十四五”規劃目標", MATCHER), MATCHER, TODAY).regions == ("苏州市",)
+    assert as_read("乾县2021年经济", MATCHER) == "乾县2021年经济"  # 乾 is simplified too, in this place's name
+    assert simplified("乾县乾隆", keep=[(0, 2)]) == "乾县乾隆"
+
+
+def test_simplified_questions_pass_through_unchanged() -> None:
+    questions = [json.loads(line)["question"] for path in sorted((REPO / "eval").glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if '"question"' in line]
+    assert len(questions) > 500
+    assert [q for q in questions if simplified(q) != q] == []
 
 
 def test_years_are_stripped_from_the_topic() -> None:

@@ -35,7 +35,7 @@ def test_full_width_digits_and_letters_read_as_ascii(fake_service: QAService) ->
     assert typed.passages[0].citation.doc_id == "002_41568aa1710098f8"
 
 
-@pytest.mark.parametrize("spelling", ["萧山二〇二三年财政总收入多少", "萧山23年财政总收入多少"])
+@pytest.mark.parametrize("spelling", ["萧山二〇二三年财政总收入多少", "萧山23年财政总收入多少", "蕭山2023年財政總收入多少"])
 def test_a_year_spelled_another_way_finds_the_same_passages(fake_service: QAService, spelling: str) -> None:
     plain = fake_service.ask("萧山2023年财政总收入多少")
     other = fake_service.ask(spelling)

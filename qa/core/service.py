@@ -41,6 +41,7 @@ from qa.ingest.uploads import store_upload, upload_name
 from qa.lang.places import PlaceMatcher
 from qa.lang.query import parse_query
 from qa.lang.question import clean_question
+from qa.lang.script import as_read
 from qa.search import lookup, timeline
 from qa.search.ask import query_vector, run
 from qa.search.phase import wanted
@@ -232,12 +233,13 @@ class QAService:
         started = clock()
         question = clean_question(question, self.settings.max_question_chars)
         snap = self.snapshot
-        request = timeline.Request(question, region, year_from, year_to)
+        read = as_read(question, self.matcher)
+        request = timeline.Request(read, region, year_from, year_to)
         place = timeline.place_of(request, self.matcher)
         docs = timeline.reports(snap, place, request, self.matcher)
-        found = timeline.entries(snap, query_vector(self.encoder, snap, question), docs,
-                                 timeline.metric_topic(question, self.matcher),
-                                 wanted(parse_query(question, self.matcher).intent), self.config)
+        found = timeline.entries(snap, query_vector(self.encoder, snap, read), docs,
+                                 timeline.metric_topic(read, self.matcher),
+                                 wanted(parse_query(read, self.matcher).intent), self.config)
         return Timeline(question, place, tuple(d.year for d in docs if d.year is not None), tuple(found),
                         round((clock() - started) * 1000, 2), self.warnings(snap))
 

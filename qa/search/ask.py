@@ -14,7 +14,8 @@ from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.nouns import content_nouns, unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
-from qa.lang.query import QueryInfo, canonical_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.script import as_read
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
 from qa.search import answer as ans
@@ -74,8 +75,10 @@ def run(
 ) -> Response:
     # 今年/去年/明年 count from `as_of` (a reader of an old report asks as of its year), else from today.
     today = dt.date(as_of, 7, 1) if as_of else None
+    question = as_read(question, matcher)
+    history = [replace(turn, question=as_read(turn.question, matcher)) for turn in history]
     rewritten = rewrite(question, history, matcher, today) if history else None
-    effective = canonical_years(rewritten or question)
+    effective = rewritten or question
     # The query's vector computes while the question is parsed and its wordings weighed.
     vector = pending_vector(encoder, snap, effective)
     info = parse_query(effective, matcher, today)
