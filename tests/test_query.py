@@ -34,6 +34,7 @@ TODAY = dt.date(2026, 11, 23)
     ("钱塘新区的产业规划", ["钱塘区"]),
     ("国务院2019年减税规模", [NATIONAL]),
     ("我国2023年GDP", [NATIONAL]),
+    ("15年总理报告里说的双引擎", [NATIONAL]),
     ("杭州新增多少家国家高新技术企业", ["杭州市"]),  # 国家 yields to the specific place
     ("杭州湾跨海大桥", []),  # a landmark, not the city
     ("钱塘江两岸", []),
@@ -94,6 +95,8 @@ def test_years_in_every_spelling(question: str, years: tuple, relative: bool, al
     ("萧山今年有哪些重点工程", "list"),
     ("成都2020年开通了哪些地铁线路", "outcome"),  # a done deed: the next year's review lists them
     ("萧山2024年定了多少个重点项目", "target"),
+    ("浙江2021年GDP目标完成了吗", "outcome"),  # whether the target was met: the next report's review says
+    ("浙江2021年GDP目标有没有实现", "outcome"),
     ("杭州数字经济", "other"),
 ])
 def test_intent(question: str, intent: str) -> None:

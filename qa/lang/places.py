@@ -17,7 +17,7 @@ from qa.lang.tokens import segmenter
 NATIONAL = "国务院"
 # Words that name the national level. They count only when no other place is named, since
 # "杭州…国家高新技术企业" asks about 杭州.
-NATIONAL_WORDS = ("国务院", "中央政府", "全国", "我国", "国家", "中国")
+NATIONAL_WORDS = ("国务院", "中央政府", "总理", "全国", "我国", "国家", "中国")  # 总理: "15年总理报告"
 # Names of groups of places, reviewed by hand: a question about 京津冀 asks about each of the three.
 GROUPS: dict[str, tuple[str, ...]] = {
     "京津冀": ("北京市", "天津市", "河北省"),
