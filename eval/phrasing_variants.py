@@ -9,6 +9,7 @@ Each transform keeps the meaning and changes only the spelling of a year or a pl
   full_place   杭州 -> 杭州市, 浙江 -> 浙江省       (short names spelled out)
   short_place  杭州市 -> 杭州, 浙江省 -> 浙江       (full names shortened)
   traditional  经济增长目标 -> 經濟增長目標         (OpenCC s2t: a reader from Hong Kong or Taiwan)
+  year_first   浙江2021年GDP -> 2021年浙江GDP, and back (the year and the place that open a question swap)
 
 For each transform, OUT/<transform>.jsonl holds the questions it changed and OUT/<transform>.orig.jsonl the
 same questions as written, so `reportqa eval` on the pair compares like with like (splits are kept).
@@ -65,6 +66,22 @@ def short_place(question: str, matcher: PlaceMatcher) -> str:
     return _replace_places(question, matcher, lambda said, name: short_name(name) if said == name else said)
 
 
+_OPENING = re.compile(r"^((?:19|20)\d{2}年)(.+)$")
+
+
+def year_first(question: str, matcher: PlaceMatcher) -> str:
+    mentions = [m for m in matcher.mentions(question) if not m.national_word]
+    year = _OPENING.match(question)
+    if year and mentions and mentions[0].start == len(year.group(1)):  # 2021年浙江… -> 浙江2021年…
+        end = mentions[0].end
+        return question[len(year.group(1)):end] + year.group(1) + question[end:]
+    if mentions and mentions[0].start == 0:  # 浙江2021年… -> 2021年浙江…
+        rest = _OPENING.match(question[mentions[0].end:])
+        if rest:
+            return rest.group(1) + question[:mentions[0].end] + rest.group(2)
+    return question
+
+
 def traditional(question: str, _matcher: PlaceMatcher) -> str:
     import opencc
 
@@ -74,6 +91,7 @@ def traditional(question: str, _matcher: PlaceMatcher) -> str:
 TRANSFORMS: dict[str, Callable[[str, PlaceMatcher], str]] = {
     "fullwidth": fullwidth, "short_year": short_year, "cn_year": cn_year,
     "full_place": full_place, "short_place": short_place, "traditional": traditional,
+    "year_first": year_first,
 }
 
 
