@@ -48,6 +48,14 @@ TODAY = dt.date(2026, 11, 23)
     ("宁波港货物吞吐量", ["宁波市"]),  # a port is in its city
     ("杭州城区面积", ["杭州市"]),  # 城区 is also a district of 阳泉, but here it is downtown Hangzhou
     ("阳泉城区人口", ["阳泉市", "城区"]),
+    # Runs of one-character province abbreviations; a lone one, a repeated one or a common word is no place.
+    ("苏浙沪2023年GDP目标各是多少", ["江苏省", "浙江省", "上海市"]),
+    ("川渝两地", ["四川省", "重庆市"]),
+    ("黑吉辽振兴", ["黑龙江省", "吉林省", "辽宁省"]),
+    ("苏宁易购", []),
+    ("新京报", []),
+    ("青青草原", []),
+    ("川苏州", ["苏州市"]),
     ("合作社发展情况", []),
 ])
 def test_places_come_from_the_gazetteer(text: str, expected: list[str]) -> None:

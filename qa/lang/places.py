@@ -24,6 +24,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "长三角": ("上海市", "江苏省", "浙江省", "安徽省"),
     "长江三角洲": ("上海市", "江苏省", "浙江省", "安徽省"),
     "江浙沪": ("江苏省", "浙江省", "上海市"),
+    "江浙": ("江苏省", "浙江省"),
+    "苏锡常": ("苏州市", "无锡市", "常州市"),
+    "长株潭": ("长沙市", "株洲市", "湘潭市"),
     "东北三省": ("辽宁省", "吉林省", "黑龙江省"),
     "成渝": ("重庆市", "四川省"),
     "中部六省": ("山西省", "安徽省", "江西省", "河南省", "湖北省", "湖南省"),
@@ -32,6 +35,19 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "两广": ("广东省", "广西壮族自治区"),
     "两湖": ("湖北省", "湖南省"),
 }
+# One-character abbreviations of the province-level units, as in 苏浙沪, 川渝, 黑吉辽, 陕甘宁: read only in a run of two
+# or more different ones (alone, 新, 青 or 川 are ordinary characters), and not where such a run is a common word.
+# 新 and 台 never open a run (新京报, 台吉).
+ABBREVIATIONS = {
+    "京": "北京市", "津": "天津市", "沪": "上海市", "渝": "重庆市", "冀": "河北省", "豫": "河南省", "云": "云南省",
+    "滇": "云南省", "辽": "辽宁省", "黑": "黑龙江省", "湘": "湖南省", "皖": "安徽省", "鲁": "山东省",
+    "新": "新疆维吾尔自治区", "苏": "江苏省", "浙": "浙江省", "赣": "江西省", "鄂": "湖北省", "桂": "广西壮族自治区",
+    "甘": "甘肃省", "陇": "甘肃省", "晋": "山西省", "蒙": "内蒙古自治区", "陕": "陕西省", "吉": "吉林省", "闽": "福建省",
+    "贵": "贵州省", "黔": "贵州省", "粤": "广东省", "青": "青海省", "藏": "西藏自治区", "川": "四川省",
+    "宁": "宁夏回族自治区", "琼": "海南省", "港": "香港特别行政区", "澳": "澳门特别行政区", "台": "台湾省",
+}
+_NOT_A_RUN = frozenset("新港 苏宁 黑云 新贵 青云 云台 澳新 苏澳 台吉".split())
+_NO_OPENING = frozenset("新台")
 # A short alias followed by one of these may start a landmark's name (钱塘江, 杭州湾, 西湖路, 浙江大学); it is one
 # when jieba's dictionary reads alias and what follows as one word. 浙江|城乡居民, 杭州|中小企业, 浙江|山区 it
 # splits: those name the region. A port or a station (宁波港, 杭州东站) is in its city, so 港 and 站 are not here.
@@ -115,33 +131,53 @@ class PlaceMatcher:
     # ----- finding places in text --------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:
         """Every place mention, longest match first at each position; ambiguous names resolved by the others."""
-        raw: list[tuple[int, int, str]] = []
+        raw: list[tuple[int, int, str, list[Place], bool]] = []  # start, end, key, candidates, a group of places
         quoted = [m.span() for m in _QUOTED.finditer(text)]
         i = 0
         while i < len(text):
-            for size in range(min(self._max, len(text) - i), 1, -1):
+            size = self._key_at(text, i, quoted)
+            if size:
                 key = text[i: i + size]
-                if key in self._keys and not self._is_landmark(key, text, i + size) \
-                        and not (key in self._aliases and any(a < i and i + size < b and b - a - 2 > size for a, b in quoted)):
-                    raw.append((i, i + size, key))
-                    i += size
-                    break
-            else:
-                i += 1
-        named = {p.name for _, _, k in raw if len(self._keys[k]) == 1 or k in GROUPS for p in self._keys[k]}
-        raw = [(a, b, k) for a, b, k in raw if k not in _ORDINARY_NAMES or any(p.parent in named for p in self._keys[k])]
+                raw.append((i, i + size, key, self._keys[key], key in GROUPS))
+            elif size := self._abbreviation_run(text, i, quoted):
+                raw.append((i, i + size, text[i: i + size], self._abbreviated(text[i: i + size]), True))
+            i += size or 1
+        named = {p.name for _, _, _, places, group in raw if len(places) == 1 or group for p in places}
+        raw = [r for r in raw if r[2] not in _ORDINARY_NAMES or any(p.parent in named for p in r[3])]
         found: list[Mention] = []
-        for start, end, key in raw:
-            candidates = self._keys[key]
-            if len(candidates) > 1 and key not in GROUPS:  # 朝阳区 after 北京, 鼓楼区 after 南京
+        for start, end, key, candidates, group in raw:
+            if len(candidates) > 1 and not group:  # 朝阳区 after 北京, 鼓楼区 after 南京
                 fitting = [p for p in candidates if self.ancestors(p.name) & named]
                 candidates = fitting or candidates
-            if key in GROUPS:
+            if group:
                 found.extend(Mention(p, start, end) for p in candidates)
             else:
                 found.append(Mention(candidates[0], start, end, key in NATIONAL_WORDS))
         specific = [m for m in found if not m.national_word]
         return specific if specific else found
+
+    def _key_at(self, text: str, i: int, quoted: list[tuple[int, int]]) -> int:
+        """The length of the longest place name at `i` that is not a landmark's start or inside a quoted name; 0 if none."""
+        for size in range(min(self._max, len(text) - i), 1, -1):
+            key = text[i: i + size]
+            if key in self._keys and not self._is_landmark(key, text, i + size) \
+                    and not (key in self._aliases and any(a < i and i + size < b and b - a - 2 > size for a, b in quoted)):
+                return size
+        return 0
+
+    def _abbreviation_run(self, text: str, i: int, quoted: list[tuple[int, int]]) -> int:
+        """The length of a run of two or more different province abbreviations at `i` (苏浙沪), else 0."""
+        if text[i] in _NO_OPENING:
+            return 0
+        end = i
+        while end < len(text) and text[end] in ABBREVIATIONS and text[end] not in text[i:end] \
+                and (end == i or not self._key_at(text, end, quoted)):  # 川渝 but 川苏州: 苏州 is a city
+            end += 1
+        run = text[i:end]
+        return len(run) if len(run) >= 2 and run not in _NOT_A_RUN else 0
+
+    def _abbreviated(self, run: str) -> list[Place]:
+        return [p for c in dict.fromkeys(ABBREVIATIONS[c] for c in run) if (p := self.place(c)) is not None]
 
     def _is_landmark(self, key: str, text: str, end: int) -> bool:
         return key in self._aliases and end < len(text) and text[end] in _LANDMARK_AFTER \
