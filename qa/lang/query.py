@@ -107,23 +107,16 @@ def _plan_starts(question: str) -> list[int]:
 
 def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     """(years, only_relative, all_years) mentioned in a question, in order."""
+    question = canonical_years(question)  # 二〇一九年, 19年, 19-21年: read in one spelling
     years: list[int] = []
     for m in _RANGE.finditer(question):
         start, end = int(m.group(1)), m.group(2)
         stop = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
         if start <= stop <= start + 60:
             years.extend(range(start, stop + 1))
-    for m in _SHORT_RANGE.finditer(question):
-        start, stop = _full_year(m.group(1)), _full_year(m.group(2))
-        stop += 100 if stop < start else 0  # 98到02年
-        if stop <= start + 60:
-            years.extend(range(start, stop + 1))
-    years += [_full_year(y) for y in _SHORT_LIST.findall(question)]
     for m in _SINCE.finditer(question):
         years.extend(range(_full_year(m.group(1)), today + 1))
     years += [int(y) for y in YEAR.findall(question)]
-    years += [int(y.translate(_CN_DIGITS)) for y in _CN_YEAR.findall(question)]
-    years += [_full_year(m.group(1)) for m in _SHORT_YEAR.finditer(question)]
     for first in _plan_starts(question):
         years.extend(range(first, first + 5))
     for m in _RECENT.finditer(question):
@@ -143,7 +136,7 @@ def canonical_years(question: str) -> str:
     reads the year as the reports print it: "二〇二三年" embedded far from the passages that say "2023年"."""
     question = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", question)
     spans = [m.span(1) for m in _SHORT_YEAR.finditer(question)]
-    spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]
+    spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]  # 98到02年 -> 1998到2002年
     spans += [m.span(1) for m in _SHORT_LIST.finditer(question)]
     spans += [m.span(1) for m in _SINCE.finditer(question) if len(m.group(1)) == 2]
     for start, end in sorted(set(spans), reverse=True):
