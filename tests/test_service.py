@@ -52,6 +52,8 @@ def test_filters_restrict_results(fake_service: QAService) -> None:
     with pytest.raises(NoMatch, match=r"regions=钱塘; years=2024\)"):  # each matches a report, together none
         fake_service.ask("研发投入", filters=Filters(regions=("钱塘",), years=(2024,)))
     assert fake_service.ask("研发投入", filters=Filters(regions=("萧山", "上海"))).passages  # one alternative matches
+    traditional = fake_service.ask("研发投入", top_k=10, filters=Filters(regions=("錢塘",)))  # 錢塘: 钱塘, traditional
+    assert [p.chunk_id for p in traditional.passages] == [p.chunk_id for p in result.passages]
 
 
 def test_unknown_place_is_unanswerable(fake_service: QAService) -> None:

@@ -38,7 +38,12 @@ def simplified(text: str, keep: Sequence[tuple[int, int]] = ()) -> str:
     return "".join(out)
 
 
+def in_simplified(text: str, matcher: PlaceMatcher) -> str:
+    """`text` in simplified characters, the places it already names in simplified form kept as written."""
+    return simplified(text, [(m.start, m.end) for m in matcher.mentions(text)])
+
+
 def as_read(question: str, matcher: PlaceMatcher) -> str:
     """The question as the pipeline reads it: simplified characters (places named in simplified form kept), and
     every year in four digits."""
-    return canonical_years(simplified(question, [(m.start, m.end) for m in matcher.mentions(question)]))
+    return canonical_years(in_simplified(question, matcher))

@@ -13,6 +13,7 @@ from qa.core.errors import NoMatch
 from qa.core.records import Document, Filters
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import QueryInfo, plan_periods_ending, year_in_chinese
+from qa.lang.script import in_simplified
 from qa.search.phase import wanted
 
 PREFERRED = 0.006  # bonus for the report the intent points at (fused scores lie in 0..0.033)
@@ -54,7 +55,7 @@ def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceM
     """The documents explicit filters allow; NoMatch (a 4xx) naming what exists when none does."""
     if filters.empty:
         return list(docs)
-    regions = {matcher.canonical(r) for r in filters.regions}
+    regions = {matcher.canonical(in_simplified(r, matcher)) for r in filters.regions}  # 蕭山 as 萧山
     kept = []
     for doc in docs:
         if filters.doc_ids and doc.doc_id not in filters.doc_ids:
