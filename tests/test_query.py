@@ -9,6 +9,7 @@ from qa.core.records import Document
 from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import canonical_years, parse_query, strip_years
+from qa.lang.question import clean_question
 from qa.lang.script import as_read, simplified
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
@@ -56,6 +57,9 @@ TODAY = dt.date(2026, 11, 23)
     ("新京报", []),
     ("青青草原", []),
     ("川苏州", ["苏州市"]),
+    ("辽宁大连2023年GDP", ["辽宁省", "大连市"]),  # a city after the province: no landmark, no 辽 + 宁
+    ("辽宁大学", []),
+    ("藏青色", []),
     ("合作社发展情况", []),
 ])
 def test_places_come_from_the_gazetteer(text: str, expected: list[str]) -> None:
@@ -84,7 +88,13 @@ def test_places_know_their_parents() -> None:
     ("国务院98到02年GDP目标", (1998, 1999, 2000, 2001, 2002), False, False),
     ("浙江21、22年GDP", (2021, 2022), False, False),
     ("浙江2021年至今GDP", (2021, 2022, 2023, 2024, 2025, 2026), False, False),
-    ("浙江19年以来GDP", (2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026), False, False),
+    ("浙江2019年以来GDP", (2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026), False, False),
+    ("浙江GDP增速创15年以来新高", (), False, True),  # a span of time, not 2015
+    ("过去10年杭州GDP", tuple(range(2016, 2026)), False, False),
+    ("北京2014年PM10年均浓度", (2014,), False, False),
+    ("二〇一九到二〇二三年浙江GDP", (2019, 2020, 2021, 2022, 2023), False, False),
+    ("白鹤滩水电站投产后年发电量多少", (), False, False),  # 后年 inside 投产后|年发电量
+    ("19年增长12，20年增长多少", (2019, 2020), False, False),
     ("改革开放以来国务院GDP", (), False, True),
     ("浙江大前年GDP增长多少", (2023,), True, False),  # not also 前年
     ("浙江前年GDP增长多少", (2024,), True, False),
@@ -117,7 +127,10 @@ def test_intent(question: str, intent: str) -> None:
     ("浙江21年到23年GDP", "浙江2021年到2023年GDP"),
     ("国务院98到02年GDP目标", "国务院1998到2002年GDP目标"),
     ("浙江21、22年GDP", "浙江2021、2022年GDP"),
-    ("浙江19年以来GDP", "浙江2019年以来GDP"),
+    ("二〇一九到二〇二三年", "2019到2023年"),
+    ("浙江GDP增速创15年以来新高", "浙江GDP增速创15年以来新高"),
+    ("北京PM10年均浓度", "北京PM10年均浓度"),
+    ("未来10年", "未来10年"),
     ("用10年时间建成", "用10年时间建成"),  # a duration, not a year
     ("第19届亚运会", "第19届亚运会"),
     ("十三五期间", "十三五期间"),
@@ -125,6 +138,11 @@ def test_intent(question: str, intent: str) -> None:
 def test_years_are_written_one_way_before_anything_reads_them(question: str, canonical: str) -> None:
     assert canonical_years(question) == canonical
     assert parse_query(canonical, MATCHER, TODAY).years == parse_query(question, MATCHER, TODAY).years
+
+
+def test_a_full_width_range_reads_as_one() -> None:
+    read = as_read(clean_question("２１－２３年浙江ＧＤＰ", 300), MATCHER)
+    assert read == "2021-2023年浙江GDP" and parse_query(read, MATCHER, TODAY).years == (2021, 2022, 2023)
 
 
 def test_traditional_characters_are_read_as_simplified() -> None:

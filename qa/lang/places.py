@@ -46,7 +46,7 @@ ABBREVIATIONS = {
     "贵": "贵州省", "黔": "贵州省", "粤": "广东省", "青": "青海省", "藏": "西藏自治区", "川": "四川省",
     "宁": "宁夏回族自治区", "琼": "海南省", "港": "香港特别行政区", "澳": "澳门特别行政区", "台": "台湾省",
 }
-_NOT_A_RUN = frozenset("新港 苏宁 黑云 新贵 青云 云台 澳新 苏澳 台吉".split())
+_NOT_A_RUN = frozenset("新港 苏宁 黑云 新贵 青云 云台 澳新 苏澳 台吉 藏青".split())
 _NO_OPENING = frozenset("新台")
 # A short alias followed by one of these may start a landmark's name (钱塘江, 杭州湾, 西湖路, 浙江大学); it is one
 # when jieba's dictionary reads alias and what follows as one word. 浙江|城乡居民, 杭州|中小企业, 浙江|山区 it
@@ -167,7 +167,7 @@ class PlaceMatcher:
 
     def _abbreviation_run(self, text: str, i: int, quoted: list[tuple[int, int]]) -> int:
         """The length of a run of two or more different province abbreviations at `i` (苏浙沪), else 0."""
-        if text[i] in _NO_OPENING:
+        if text[i] in _NO_OPENING or self._name_at(text, i):  # 辽宁大学 is no 辽 + 宁 (宁夏)
             return 0
         end = i
         while end < len(text) and text[end] in ABBREVIATIONS and text[end] not in text[i:end] \
@@ -176,12 +176,16 @@ class PlaceMatcher:
         run = text[i:end]
         return len(run) if len(run) >= 2 and run not in _NOT_A_RUN else 0
 
+    def _name_at(self, text: str, i: int) -> bool:
+        """Whether a place name (landmark or not) starts at `i`."""
+        return any(text[i: i + size] in self._keys for size in range(2, min(self._max, len(text) - i) + 1))
+
     def _abbreviated(self, run: str) -> list[Place]:
         return [p for c in dict.fromkeys(ABBREVIATIONS[c] for c in run) if (p := self.place(c)) is not None]
 
     def _is_landmark(self, key: str, text: str, end: int) -> bool:
         return key in self._aliases and end < len(text) and text[end] in _LANDMARK_AFTER \
-            and end not in _word_ends(text)
+            and end not in _word_ends(text) and not self._name_at(text, end)  # 辽宁大连: a city follows
 
     def find(self, text: str) -> list[str]:
         """Canonical names mentioned in `text`, in order of first mention."""

@@ -16,24 +16,29 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个]))")
 # 19年 means 2019 in speech; "用10年时间", "连续20年" do not, hence the guards on both sides.
-_NOT_A_COUNT = r"(?<![\d.第近前后过用续了多几每满达])"
-_NOT_A_DURATION = r"(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多)"
+# Before the number: 过去10年, 未来10年, 这20年, 新时代10年, 创15年以来新高 are spans of time; PM10年均, G20年 are names.
+_NOT_A_COUNT = r"(?<![\d.A-Za-z第近前后过去来这代创用续了多几每满达])"
+_NOT_A_DURATION = r"(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多|均)"
 _YY = r"([0-2]\d|9\d)"  # 1990-2029: earlier two-digit numbers before 年 are more often durations
 _SHORT_YEAR = re.compile(_NOT_A_COUNT + _YY + "年" + _NOT_A_DURATION)
 # Colloquial short years in a range ("21-23年", "98到02年") or a list ("21、22年"): the first number is a year too.
 _SHORT_RANGE = re.compile(_NOT_A_COUNT + _YY + r"\s*年?\s*(?:到|至|-|—|–|~|～)\s*" + _YY + r"\s*年" + _NOT_A_DURATION)
-_SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + r"(?=(?:\s*[、和与及,，]\s*(?:[0-2]\d|9\d))+\s*年" + _NOT_A_DURATION + ")")
+_SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + r"(?=(?:\s*[、和与及]\s*(?:[0-2]\d|9\d))+\s*年" + _NOT_A_DURATION + ")")
 _CN_YEAR = re.compile(r"([一二][〇零○一二三四五六七八九]{3})年")
+# 二〇一九年, and 二〇一九 opening a range (二〇一九到二〇二三年).
+_CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([一二][〇零○一二三四五六七八九]{3})"
+                             r"(?=\s*(?:年|到|至|-|—|–|~|～))")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
 _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
 _PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1,
             "后年": 2, "大后年": 3}
-# Longest first, so 大前年 is not also read as 前年.
-_RELATIVE_WORD = re.compile("|".join(sorted(RELATIVE, key=len, reverse=True)))
-# "2019年以来", "21年至今": every year from then to now.
-_SINCE = re.compile(_NOT_A_COUNT + r"((?:19|20)\d{2}|[0-2]\d|9\d)\s*年?\s*(?:以来|至今|到现在|到目前|到今天)")
+# Longest first, so 大前年 is not also read as 前年. 后年 inside 投产后年产值, 以后年均, 明后年 is no year.
+_RELATIVE_WORD = re.compile("|".join(r"(?<![产成然此之以最今明前投])后年(?![均度产销量])" if word == "后年" else word
+                                     for word in sorted(RELATIVE, key=len, reverse=True)))
+# "2019年以来", "2021年至今": every year from then to now. Two digits are left alone: "创15年以来新高" is a span.
+_SINCE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*(?:以来|至今|到现在|到目前|到今天)")
 # "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.
 _HORIZON = re.compile(r"(?<![\d年])(?:到|至)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:前|以前|远景)")
 HORIZON_AHEAD = 2  # a target year at least this far ahead of today is a plan's horizon too
@@ -134,11 +139,10 @@ def canonical_years(question: str) -> str:
     """The question with every year it names in four digits: 二〇二一年 and 21年 become 2021年, 21-23年 2021-2023年.
     Downstream, one spelling is matched (report years, horizons, the phrase bonus), and the query's embedding
     reads the year as the reports print it: "二〇二三年" embedded far from the passages that say "2023年"."""
-    question = _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", question)
+    question = _CN_YEAR_NUMBER.sub(lambda m: m.group(1).translate(_CN_DIGITS), question)
     spans = [m.span(1) for m in _SHORT_YEAR.finditer(question)]
     spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]  # 98到02年 -> 1998到2002年
     spans += [m.span(1) for m in _SHORT_LIST.finditer(question)]
-    spans += [m.span(1) for m in _SINCE.finditer(question) if len(m.group(1)) == 2]
     for start, end in sorted(set(spans), reverse=True):
         question = question[:start] + str(_full_year(question[start:end])) + question[end:]
     return question

@@ -18,7 +18,7 @@ EXAMPLE = "杭州2020年经济增速是多少？"
 # letters match the reports' (the tokenizer keeps ASCII digits and letters only). Chinese punctuation (，：？“”)
 # stays: the question's patterns are written with it.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
-                                               0xFF05, 0xFF0E)}
+                                               0xFF05, 0xFF0D, 0xFF0E)}  # ％ － ．
 
 
 def clean_question(question: object, max_chars: int) -> str:
