@@ -167,7 +167,7 @@ class PlaceMatcher:
 
     def _abbreviation_run(self, text: str, i: int, quoted: list[tuple[int, int]]) -> int:
         """The length of a run of two or more different province abbreviations at `i` (苏浙沪), else 0."""
-        if text[i] in _NO_OPENING or self._name_at(text, i):  # 辽宁大学 is no 辽 + 宁 (宁夏)
+        if text[i] not in ABBREVIATIONS or text[i] in _NO_OPENING or self._name_at(text, i):  # 辽宁大学: no 辽 + 宁
             return 0
         end = i
         while end < len(text) and text[end] in ABBREVIATIONS and text[end] not in text[i:end] \

@@ -19,11 +19,12 @@ YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个
 # Before the number: 过去10年, 未来10年, 这20年, 新时代10年, 创15年以来新高 are spans of time; PM10年均, G20年 are names.
 _NOT_A_COUNT = r"(?<![\d.A-Za-z第近前后过去来这代创用续了多几每满达])"
 _NOT_A_DURATION = r"(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多|均)"
-_YY = r"([0-2]\d|9\d)"  # 1990-2029: earlier two-digit numbers before 年 are more often durations
+_YY_DIGITS = r"[0-2]\d|9\d"  # 1990-2029: earlier two-digit numbers before 年 are more often durations
+_YY = f"({_YY_DIGITS})"
 _SHORT_YEAR = re.compile(_NOT_A_COUNT + _YY + "年" + _NOT_A_DURATION)
 # Colloquial short years in a range ("21-23年", "98到02年") or a list ("21、22年"): the first number is a year too.
 _SHORT_RANGE = re.compile(_NOT_A_COUNT + _YY + r"\s*年?\s*(?:到|至|-|—|–|~|～)\s*" + _YY + r"\s*年" + _NOT_A_DURATION)
-_SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + r"(?=(?:\s*[、和与及]\s*(?:[0-2]\d|9\d))+\s*年" + _NOT_A_DURATION + ")")
+_SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + rf"(?=(?:\s*[、和与及]\s*(?:{_YY_DIGITS}))+\s*年" + _NOT_A_DURATION + ")")
 _CN_YEAR = re.compile(r"([一二][〇零○一二三四五六七八九]{3})年")
 # 二〇一九年, and 二〇一九 opening a range (二〇一九到二〇二三年).
 _CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([一二][〇零○一二三四五六七八九]{3})"
