@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reword a dev set's questions the ways people type the same thing, to measure whether answers survive it.
 
-Each transform keeps the meaning and changes only the spelling of a year or a place:
+Each transform keeps the meaning and changes only how it is typed: the spelling of a year or a place, or the
+courtesy and punctuation around the question:
 
   fullwidth    2021年 -> ２０２１年, GDP -> ＧＤＰ   (an input method in full-width mode)
   short_year   2021年 -> 21年
@@ -10,6 +11,13 @@ Each transform keeps the meaning and changes only the spelling of a year or a pl
   short_place  杭州市 -> 杭州, 浙江省 -> 浙江       (full names shortened)
   traditional  经济增长目标 -> 經濟增長目標         (OpenCC s2t: a reader from Hong Kong or Taiwan)
   year_first   浙江2021年GDP -> 2021年浙江GDP, and back (the year and the place that open a question swap)
+  polite       … -> 请问…                          (the question opens with a courtesy)
+  chatty       … -> 帮我查一下，…，谢谢！             (a request wrapped in chat)
+  ascii_punct  ，？！：；（）、 -> , ? ! : ; ( ) ,  (an input method in half-width punctuation mode)
+  bare         trailing ？ / ? / 。 dropped         (typed like a search box)
+  spaced       浙江2021年GDP目标 -> 浙江 2021年 GDP目标 (spaces around every year and place)
+  gdp_formal   GDP -> 地区生产总值 (国内生产总值 where the question is national)
+  gdp_short    地区生产总值, 国内生产总值 -> GDP
 
 For each transform, OUT/<transform>.jsonl holds the questions it changed and OUT/<transform>.orig.jsonl the
 same questions as written, so `reportqa eval` on the pair compares like with like (splits are kept).
@@ -88,10 +96,54 @@ def traditional(question: str, _matcher: PlaceMatcher) -> str:
     return str(opencc.OpenCC("s2t").convert(question))
 
 
+def polite(question: str, _matcher: PlaceMatcher) -> str:
+    return question if question.startswith("请问") else "请问" + question
+
+
+def chatty(question: str, _matcher: PlaceMatcher) -> str:
+    return "帮我查一下，" + question.rstrip("？?。") + "，谢谢！"
+
+
+_HALF = str.maketrans({"，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "（": "(", "）": ")", "、": ","})
+
+
+def ascii_punct(question: str, _matcher: PlaceMatcher) -> str:
+    return question.translate(_HALF)
+
+
+def bare(question: str, _matcher: PlaceMatcher) -> str:
+    return question.rstrip("？?。")
+
+
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}年")
+
+
+def spaced(question: str, matcher: PlaceMatcher) -> str:
+    cuts = {0, len(question)}
+    for mention in matcher.mentions(question):
+        if not mention.national_word:
+            cuts |= {mention.start, mention.end}
+    for m in _YEAR_WORD.finditer(question):
+        cuts |= {m.start(), m.end()}
+    edges = sorted(cuts)
+    parts = [question[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+def gdp_formal(question: str, matcher: PlaceMatcher) -> str:
+    national = any(m.national_word or m.place.level == "national" for m in matcher.mentions(question))
+    return question.replace("GDP", "国内生产总值" if national else "地区生产总值")
+
+
+def gdp_short(question: str, _matcher: PlaceMatcher) -> str:
+    return re.sub("(?:地区|国内)生产总值", "GDP", question)
+
+
 TRANSFORMS: dict[str, Callable[[str, PlaceMatcher], str]] = {
     "fullwidth": fullwidth, "short_year": short_year, "cn_year": cn_year,
     "full_place": full_place, "short_place": short_place, "traditional": traditional,
-    "year_first": year_first,
+    "year_first": year_first, "polite": polite, "chatty": chatty, "ascii_punct": ascii_punct, "bare": bare,
+    "spaced": spaced, "gdp_formal": gdp_formal, "gdp_short": gdp_short,
 }
 
 

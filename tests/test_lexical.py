@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from qa.index.postings import K1, B, Postings
-from qa.lang.synonyms import expand_query
+from qa.lang.synonyms import expand_query, variants
 from qa.lang.tokens import tokenize
 
 TEXTS = [
@@ -62,3 +62,10 @@ def test_merging_postings_renumbers_rows_and_drops_dead_ones() -> None:
 def test_query_expansion_uses_report_wording() -> None:
     assert "地区生产总值" in expand_query("杭州GDP增速")
     assert expand_query("完全无关") == "完全无关"
+
+
+def test_the_reports_two_words_for_gdp_growth_are_tried_both_ways() -> None:
+    # 国内生产总值增速 asked, 经济增速 said (2020年国务院报告); GDP asked, 地区生产总值 said; and back (江西 2023: GDP).
+    assert any("经济增速目标" in v for v in variants("国内生产总值增速目标"))
+    assert any("地区生产总值" in v for v in variants("江西GDP排名"))
+    assert any("GDP" in v for v in variants("江西地区生产总值排名"))

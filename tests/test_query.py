@@ -6,10 +6,11 @@ import json
 import pytest
 
 from qa.core.records import Document
+from qa.lang.courtesy import without_courtesy
 from qa.lang.figures import figures
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import canonical_years, parse_query, strip_years
-from qa.lang.question import clean_question
+from qa.lang.question import clean_question, closed_up
 from qa.lang.script import as_read, simplified
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
@@ -157,6 +158,29 @@ def test_simplified_questions_pass_through_unchanged() -> None:
                  for line in path.read_text(encoding="utf-8").splitlines() if '"question"' in line]
     assert len(questions) > 500
     assert [q for q in questions if simplified(q) != q] == []
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("帮我查一下，江苏19年一般公共预算收入预期增长多少，谢谢！", "江苏2019年一般公共预算收入预期增长多少"),
+    ("您好，能告诉我2021年浙江GDP目标吗？谢谢", "2021年浙江GDP目标吗"),
+    ("请问杭州2020年经济增速是多少？", "杭州2020年经济增速是多少？"),
+    ("我想了解一下萧山的产业政策", "萧山的产业政策"),
+    ("請幫我查一下蘇州的人口，多謝啦~", "苏州的人口"),
+    ("浙江 2021年 GDP目标", "浙江2021年GDP目标"),
+    ("杭州 PM 2.5 浓度", "杭州PM 2.5浓度"),  # spaces between Latin words stay
+    # No courtesy: a topic that opens with 查 or 看 is the topic.
+    ("查处了多少案件", "查处了多少案件"),
+    ("看病难问题怎么解决", "看病难问题怎么解决"),
+    ("谢谢", "谢谢"),  # nothing but courtesy: kept as written
+])
+def test_the_chat_around_a_question_is_not_read(typed: str, read: str) -> None:
+    assert as_read(clean_question(typed, 300), MATCHER) == read
+
+
+def test_no_dev_question_loses_words_as_courtesy() -> None:
+    questions = [json.loads(line)["question"] for path in sorted((REPO / "eval").glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if '"question"' in line]
+    assert [q for q in questions if without_courtesy(closed_up(q)) != q] == []
 
 
 def test_years_are_stripped_from_the_topic() -> None:

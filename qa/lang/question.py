@@ -20,6 +20,16 @@ EXAMPLE = "杭州2020年经济增速是多少？"
 _FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
                                                0xFF05, 0xFF0D, 0xFF0E)}  # ％ － ．
 
+# Chinese is written without spaces: one typed between words ("浙江 2021年 GDP目标", as in a search box) splits
+# nothing but moves the question's patterns (浙江2021年) and its vector. Spaces between Latin words stay (PM 2.5).
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+
+
+def closed_up(question: str) -> str:
+    """`question` without the spaces next to a Chinese character or punctuation mark."""
+    return _SPACE_BY_CJK.sub("", question)
+
 
 def clean_question(question: object, max_chars: int) -> str:
     """The question with blanks collapsed; BadRequest if it is not text, empty or too long."""

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from qa.lang.courtesy import without_courtesy
 from qa.lang.places import PlaceMatcher
 from qa.lang.query import canonical_years
+from qa.lang.question import closed_up
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +46,6 @@ def in_simplified(text: str, matcher: PlaceMatcher) -> str:
 
 
 def as_read(question: str, matcher: PlaceMatcher) -> str:
-    """The question as the pipeline reads it: simplified characters (places named in simplified form kept), and
-    every year in four digits."""
-    return canonical_years(in_simplified(question, matcher))
+    """The question as the pipeline reads it: no spaces between Chinese words, simplified characters (places named
+    in simplified form kept), no courtesy around it, and every year in four digits."""
+    return canonical_years(without_courtesy(in_simplified(closed_up(question), matcher)))
