@@ -18,6 +18,7 @@ courtesy and punctuation around the question:
   spaced       浙江2021年GDP目标 -> 浙江 2021年 GDP目标 (spaces around every year and place)
   gdp_formal   GDP -> 地区生产总值 (国内生产总值 where the question is national)
   gdp_short    地区生产总值, 国内生产总值 -> GDP
+  colloquial   社会消费品零售总额 -> 社零, 城镇新增就业 -> 新增就业, 固定资产投资 -> 固投, … (the words people say)
 
 For each transform, OUT/<transform>.jsonl holds the questions it changed and OUT/<transform>.orig.jsonl the
 same questions as written, so `reportqa eval` on the pair compares like with like (splits are kept).
@@ -139,11 +140,22 @@ def gdp_short(question: str, _matcher: PlaceMatcher) -> str:
     return re.sub("(?:地区|国内)生产总值", "GDP", question)
 
 
+_COLLOQUIAL = {"社会消费品零售总额": "社零", "城镇新增就业": "新增就业", "居民人均可支配收入": "人均收入",
+               "固定资产投资": "固投", "高新技术企业": "高企", "居民消费价格": "CPI", "一般公共预算收入": "财政收入"}
+
+
+def colloquial(question: str, _matcher: PlaceMatcher) -> str:
+    for formal, said in _COLLOQUIAL.items():
+        question = question.replace(formal, said)
+    return question
+
+
 TRANSFORMS: dict[str, Callable[[str, PlaceMatcher], str]] = {
     "fullwidth": fullwidth, "short_year": short_year, "cn_year": cn_year,
     "full_place": full_place, "short_place": short_place, "traditional": traditional,
     "year_first": year_first, "polite": polite, "chatty": chatty, "ascii_punct": ascii_punct, "bare": bare,
     "spaced": spaced, "gdp_formal": gdp_formal, "gdp_short": gdp_short,
+    "colloquial": colloquial,
 }
 
 

@@ -183,6 +183,22 @@ def test_no_dev_question_loses_words_as_courtesy() -> None:
     assert [q for q in questions if without_courtesy(closed_up(q)) != q] == []
 
 
+@pytest.mark.parametrize(("question", "years"), [
+    ("上世纪90年代国务院GDP目标", tuple(range(1990, 2000))),
+    ("九十年代全国GDP增长目标", tuple(range(1990, 2000))),
+    ("2010年代江苏经济", tuple(range(2010, 2020))),  # a decade, not the year 2010
+    ("80年代末全国粮食产量", (1987, 1988, 1989)),
+    ("党的十八大以来浙江脱贫", tuple(range(2013, 2027))),
+    ("疫情期间广东经济增长", (2020, 2021, 2022)),
+    ("新冠疫情那年湖北GDP", (2020,)),
+    ("疫情防控有哪些措施", ()),  # the epidemic as a topic names no years
+    ("杭州这五年治水", ()),  # 这五年 points back (at a government's term), not at the calendar
+])
+def test_named_periods_are_read_as_their_years(question: str, years: tuple[int, ...]) -> None:
+    info = parse_query(question, MATCHER, TODAY)
+    assert info.years == years and not info.all_years
+
+
 def test_years_are_stripped_from_the_topic() -> None:
     assert "19年" not in strip_years("江苏19年一般公共预算收入") and "一般公共预算收入" in strip_years("江苏19年一般公共预算收入")
     assert strip_years("2019到2021年北京财政收入").strip() == "北京财政收入"

@@ -31,6 +31,14 @@ _CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([�
                              r"(?=\s*(?:年|到|至|-|—|–|~|～))")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
 _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+# Periods named rather than numbered. A decade: 90年代, 2010年代, 上世纪八十年代, with 初/中期/末 a part of it.
+_DECADE = re.compile(r"(?:上世纪|上个世纪|20世纪|二十世纪)?((?:19|20)?\d0|[五六七八九]十)年代(初期|初|中期|中后期|末期|末)?")
+_DECADE_PART = {"初": (0, 3), "初期": (0, 3), "中期": (4, 6), "中后期": (5, 9), "末": (7, 9), "末期": (7, 9)}
+# The Party congresses the reports date their reviews from (党的十八大以来): the years after each.
+_CONGRESS = re.compile(r"(?:党的)?(十[五六七八九]|二十)大(?:召开)?以来")
+_CONGRESS_YEAR = {"十五": 1997, "十六": 2002, "十七": 2007, "十八": 2012, "十九": 2017, "二十": 2022}
+# The COVID-19 years, as the reports of 2021-2023 review them.
+_EPIDEMIC = re.compile(r"(?:新冠)?(?:疫情(期间|三年|发生以来|以来|暴发那年|爆发那年|发生那年|那年)|(三年)疫情)")
 _PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1,
@@ -122,9 +130,10 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
             years.extend(range(start, stop + 1))
     for m in _SINCE.finditer(question):
         years.extend(range(_full_year(m.group(1)), today + 1))
-    years += [int(y) for y in YEAR.findall(question)]
+    years += [int(y) for y in YEAR.findall(_DECADE.sub(" ", question))]
     for first in _plan_starts(question):
         years.extend(range(first, first + 5))
+    years += named_period_years(question, today)
     for m in _RECENT.finditer(question):
         n = _cn_int(m.group(1))
         if 0 < n <= 30:
@@ -132,8 +141,25 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     explicit = bool(years)
     years += [today + RELATIVE[m.group(0)] for m in _RELATIVE_WORD.finditer(question)]
     # "2019年以来" names its years; 以来 alone (改革开放以来) means every report.
-    all_years = bool(_ALL_YEARS.search(_SINCE.sub(" ", question)))
+    all_years = bool(_ALL_YEARS.search(_CONGRESS.sub(" ", _EPIDEMIC.sub(" ", _SINCE.sub(" ", question)))))
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
+
+
+def named_period_years(question: str, today: int) -> list[int]:
+    """The years of the periods a question names by name: decades, the years since a Party congress, the epidemic."""
+    years: list[int] = []
+    for m in _DECADE.finditer(question):
+        digits = m.group(1)
+        start = (1900 + 10 * _cn_int(digits[0])) if not digits.isdigit() else (
+            int(digits) if len(digits) == 4 else (1900 if m.group(0)[0] in "上2二" or int(digits) >= 50 else 2000) + int(digits))
+        first, last = _DECADE_PART.get(m.group(2) or "", (0, 9))
+        years.extend(y for y in range(start + first, start + last + 1) if 1949 < y <= today)
+    for m in _CONGRESS.finditer(question):
+        years.extend(range(_CONGRESS_YEAR[m.group(1)] + 1, today + 1))
+    for m in _EPIDEMIC.finditer(question):
+        said = m.group(1) or m.group(2)
+        years.extend([2020] if said.endswith("那年") else range(2020, (today if "以来" in said else 2022) + 1))
+    return years
 
 
 def canonical_years(question: str) -> str:
@@ -218,6 +244,7 @@ def horizon_years(question: str, years: list[int], intent: str, today: int) -> t
 def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
     """The question without its explicit years, which choose reports rather than name a topic; years in
     `keep` (plan horizons: "到2025年" is said in the reports) stay."""
+    question = _DECADE.sub(" ", question)
     for pattern in (_RANGE, _SHORT_RANGE, _SINCE, YEAR, _CN_YEAR, _SHORT_LIST, _SHORT_YEAR):
         question = pattern.sub(lambda m: m.group(0) if _year_of(m.group(0)) in keep else " ", question)
     return question
