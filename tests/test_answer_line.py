@@ -93,6 +93,19 @@ def test_a_date_or_an_item_number_is_no_figure() -> None:
     assert picked == ["经济增长目标同2035年远景目标总体衔接。", "全区经济增长12%。"], picked
 
 
+def test_a_sentence_about_other_years_only_yields_to_one_about_the_asked_year() -> None:
+    # A newest report quoted beside an old one ("成都最新的GDP目标"): the old target names only its own year.
+    texts = ["今年全市经济社会发展的主要预期目标是：地区生产总值增长5.5%左右。",
+             "2017年经济社会发展的主要预期目标是：地区生产总值增长7.5%左右。"]
+    weights = {"地区生产总值": 3.0, "目标": 1.0}
+    assert len(extract("成都最新的GDP目标是多少", texts, weights)) == 2  # without years, both
+    picked = extract("成都最新的GDP目标是多少", texts, weights, years=[2026])
+    assert picked == [(0, "今年全市经济社会发展的主要预期目标是：地区生产总值增长5.5%左右。")], picked
+    # A sentence naming the asked year among others keeps its score.
+    span = ["地区生产总值从2020年的2.83万亿元提高到2025年的3.87万亿元。"]
+    assert extract("深圳2025年GDP多少", span, {"地区生产总值": 3.0}, years=[2025]) == [(0, span[0])]
+
+
 def test_a_question_naming_two_reports_is_answered_from_each() -> None:
     zhejiang = "全省地区生产总值增长6%左右，一般公共预算收入增长6%。全面推进共同富裕示范区建设，地区生产总值目标明确。"
     jiangsu = "全省经济增长目标为5%以上。"

@@ -166,14 +166,19 @@ def number_found(sentence: str, weights: dict[str, float]) -> float:
     return 1.0 if _NUMBER.search(sentence) and coverage(weights, sentence) > 0 else 0.0
 
 
+_YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
 def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3,
-            wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = ()) -> list[tuple[int, str]]:
+            wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (),
+            years: Sequence[int] = ()) -> list[tuple[int, str]]:
     """Best sentences as (passage index, sentence), in reading order of the passages. A sentence is scored in
     the question's best single wording (the question's, or with one term in the reports' words), never in all
     at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it.
     A figure asked for brings the best sentence that gives one, and a list asked for its enumerated items.
     `groups` gives each passage's named report (浙江 and 江苏, or 2019 and 2021; -1 for none): a question that
-    names several is answered from each."""
+    names several is answered from each. With the question's `years` given, a sentence that names only other years
+    ("2017年…主要预期目标", beside the newest report's) yields to one that names an asked year or none."""
     named = sorted({g for g in groups if g >= 0})
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
@@ -195,6 +200,9 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             score = cover(sent)
             if score > 0:
                 score += 0.15 * sum(bool(test(sent)) for test in wanted)
+            said = {int(y) for y in _YEAR_SAID.findall(sent)}
+            if years and score > 0 and said and not said & set(years):
+                score -= 0.15
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
@@ -231,7 +239,7 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
 
 
 def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
-           wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = ()) -> Verdict:
+           wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (), years: Sequence[int] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
@@ -249,7 +257,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     fitted = fitted or model()
     confidence = fitted.probability(ev)
     picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings,
-                     groups=groups) if texts else []
+                     groups=groups, years=years) if texts else []
     if picked and confidence >= fitted.threshold:
         return Verdict(True, format_answer(picked), round(confidence, 3))
     if ev.unseen:

@@ -116,7 +116,8 @@ def run(
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
     groups = [next((i for i, t in enumerate(scope.targets) if p.citation.doc_id in t.doc_ids), -1) for p in shown]
-    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups)
+    asked = (*info.years, *info.horizons, *((info.now,) if info.now else ()))
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
