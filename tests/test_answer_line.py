@@ -78,6 +78,12 @@ def test_a_figure_asked_for_puts_a_sentence_with_a_number_in_the_answer() -> Non
     assert picked[0] == "确保减税降费落实到位。"  # in reading order, after the sentences that scored best
 
 
+def test_a_figure_in_words_is_a_number() -> None:
+    # Reports of the 1990s write percentages in words: "定为百分之八至九" gives the figure a 多少 question asks.
+    assert ans.number_found("经济增长的宏观调控目标，定为百分之八至九。", {"经济增长": 1.0}) == 1.0
+    assert ans.number_found("经济增长要保持合理区间。", {"经济增长": 1.0}) == 0.0
+
+
 def test_a_date_or_an_item_number_is_no_figure() -> None:
     for figure in ("经济增长4.5%—5%", "派出318名医务工作者", "国民生产总值增长百分之六", "建设十大工程", "3.5万亿元",
                    "一百个项目"):

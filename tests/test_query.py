@@ -172,6 +172,8 @@ def test_simplified_questions_pass_through_unchanged() -> None:
     ("查处了多少案件", "查处了多少案件"),
     ("看病难问题怎么解决", "看病难问题怎么解决"),
     ("谢谢", "谢谢"),  # nothing but courtesy: kept as written
+    ("唐山2016年财政收入目标为啥定得比GDP还高", "唐山2016年财政收入目标为什么定得比GDP还高"),  # spoken words written
+    ("1999年财政收入是不是头一回过万亿，咋样", "1999年财政收入是不是首次过万亿，怎么样"),
 ])
 def test_the_chat_around_a_question_is_not_read(typed: str, read: str) -> None:
     assert as_read(clean_question(typed, 300), MATCHER) == read
@@ -279,6 +281,23 @@ def test_a_plan_horizon_marks_its_own_headings_and_flags_one_year_headings() -> 
 def test_national_and_provincial_reports_are_different_documents() -> None:
     scope = resolve(parse_query("国务院2023年经济增长目标", MATCHER, TODAY), DOCS)
     assert scope.doc_ids == ("gw23", "gw24") and scope.prior["gw23"] > scope.prior.get("gw24", 0)
+
+
+def test_a_year_with_no_place_leans_to_the_national_report() -> None:
+    scope = resolve(parse_query("2023年经济增长目标是多少", MATCHER, TODAY), DOCS)
+    assert set(scope.doc_ids or ()) >= {"zj23", "js23", "gw23"}  # a lean, not a scope: local reports stay
+    assert scope.prior["gw23"] > scope.prior["zj23"] == scope.prior["js23"]
+    local = resolve(parse_query("2023年全省经济增长目标是多少", MATCHER, TODAY), DOCS)  # a level word says local
+    assert local.prior["gw23"] == local.prior["zj23"]
+
+
+def test_a_threshold_asked_is_a_target_and_a_past_year_asked_after_is_a_year() -> None:
+    assert parse_query("博州2020年要让贫困家庭人均纯收入稳定超过多少钱", MATCHER, TODAY).intent == "target"
+    assert parse_query("2020年哪些指标超过了预期", MATCHER, TODAY).intent == "outcome"
+    info = parse_query("吉林省粮食产量2008年是多少斤，到2020年又是多少", MATCHER, TODAY)
+    assert info.years == (2008, 2020) and info.horizons == ()
+    assert parse_query("到2020年杭州GDP目标", MATCHER, TODAY).horizons == (2020,)  # a plan's horizon stays one
+    assert parse_query("博州2020年的GDP", MATCHER, TODAY).regions == ("博尔塔拉蒙古自治州",)
 
 
 def test_several_places_become_several_targets() -> None:

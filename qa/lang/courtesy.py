@@ -1,4 +1,5 @@
-"""The question without the chat around it: 请问, 帮我查一下, 我想知道 before it and 谢谢 after it.
+"""The question without the chat around it (请问, 帮我查一下, 我想知道 before it, 谢谢 after it), and its spoken
+words in writing (为啥 -> 为什么).
 
 People ask a search box as they would ask a person. The courtesy is no topic: left in, 帮/我/查/谢谢 count as
 terms that no passage says, so a well-found answer looked half-covered and was declined ("帮我查一下，江苏2019年
@@ -26,6 +27,18 @@ _OPENING = re.compile(rf"^{_SEP}(?:{'|'.join(_OPENINGS)}){_SEP}", re.IGNORECASE)
 _CLOSING = re.compile(
     rf"{_SEP}(?:(?:谢谢|多谢|感谢)(?:你|您|啦|了)?|麻烦(?:你|您)?了|thanks|thank you|thx){_SEP}$", re.IGNORECASE
 )
+
+
+# Spoken question words, in the written form the question patterns know (为什么 asks for a reason; 为啥 is a term no
+# report uses, which counted as missing from every passage).
+_SPOKEN = {"为啥": "为什么", "干啥": "做什么", "干嘛": "做什么", "咋样": "怎么样", "咋办": "怎么办", "咋": "怎么",
+           "啥": "什么", "头一回": "首次", "头一次": "首次", "头一遭": "首次"}
+_SPOKEN_WORD = re.compile("|".join(sorted(_SPOKEN, key=len, reverse=True)))
+
+
+def in_writing(question: str) -> str:
+    """`question` with spoken question words written out: 为啥 -> 为什么, 咋样 -> 怎么样, 头一回 -> 首次."""
+    return _SPOKEN_WORD.sub(lambda m: _SPOKEN[m.group(0)], question)
 
 
 def without_courtesy(question: str) -> str:

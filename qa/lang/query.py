@@ -60,7 +60,8 @@ _TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评�
                      r"|控制在|争取|规划|准备")
 # "哪些指标低于计划", "没完成", "目标完成了吗": the outcome measured against a target, which the next year's review
 # gives; the target's own report only promised.
-_SHORTFALL = re.compile(r"低于|高于|超过|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现"
+# "超过多少" asks for a threshold ("要让人均纯收入稳定超过多少钱"), not whether one was beaten.
+_SHORTFALL = re.compile(r"(?:低于|高于|超过)(?!多少|几)|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现"
                         r"|完成了[吗没]|完成没|有没有完成|是否完成|实现了[吗没]|有没有实现|是否实现|达到了[吗没]|有没有达到"
                         r"|是否达到|达标了|超没超")
 _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
@@ -236,7 +237,9 @@ def quoted_phrases(question: str) -> tuple[str, ...]:
 def horizon_years(question: str, years: list[int], intent: str, today: int) -> tuple[int, ...]:
     """The years of `years` that are plan horizons: marked (到2025年, 2035年远景) or, for a target, still
     years ahead; no report is delivered in them, the reports before them set them."""
-    marked = {int(a or b) for a, b in _HORIZON.findall(question)}
+    # "2008年是多少，到2020年又是多少": a past year whose outcome is asked is a year like any other, reviewed by the
+    # report after it; "到2020年的目标" keeps its horizon.
+    marked = {int(a or b) for a, b in _HORIZON.findall(question)} - ({*range(today)} if intent == "outcome" else set())
     ahead = {y for y in years if intent == "target" and y >= today + HORIZON_AHEAD}
     return tuple(y for y in years if y in marked | ahead)
 

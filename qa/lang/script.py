@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from qa.lang.courtesy import without_courtesy
+from qa.lang.courtesy import in_writing, without_courtesy
 from qa.lang.places import PlaceMatcher
 from qa.lang.query import canonical_years
 from qa.lang.question import closed_up
@@ -47,5 +47,6 @@ def in_simplified(text: str, matcher: PlaceMatcher) -> str:
 
 def as_read(question: str, matcher: PlaceMatcher) -> str:
     """The question as the pipeline reads it: no spaces between Chinese words, simplified characters (places named
-    in simplified form kept), no courtesy around it, and every year in four digits."""
-    return canonical_years(without_courtesy(in_simplified(closed_up(question), matcher)))
+    in simplified form kept), no courtesy around it, spoken question words written (为啥 -> 为什么), and every year
+    in four digits."""
+    return canonical_years(in_writing(without_courtesy(in_simplified(closed_up(question), matcher))))

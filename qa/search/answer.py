@@ -27,7 +27,7 @@ _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出�
 _SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现|没有实现|差距")
 _SHORTFALL = re.compile(r"未完成|没有完成|未达到|没有达到|未能实现|没有实现|未实现|低于|除[^。；]{1,40}以外|差距")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
-_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
+_NUMBER = re.compile(r"\d|百分之[零一二三四五六七八九十]|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
 # What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
 # number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it.
 _FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))"
