@@ -64,6 +64,14 @@ def test_query_expansion_uses_report_wording() -> None:
     assert expand_query("完全无关") == "完全无关"
 
 
+def test_a_term_inside_a_longer_term_is_not_expanded_on_its_own() -> None:
+    # 收入 -> 可支配收入 is for "人均收入"; inside 财政收入 it would search household income for a fiscal question.
+    assert "可支配收入" not in expand_query("1999年全国财政收入有多少")
+    assert "一般公共预算收入" in expand_query("1999年全国财政收入有多少")
+    assert "可支配收入" in expand_query("杭州居民收入增长多少")
+    assert not any("可支配收入" in v for v in variants("全国财政收入"))
+
+
 def test_the_reports_two_words_for_gdp_growth_are_tried_both_ways() -> None:
     # 国内生产总值增速 asked, 经济增速 said (2020年国务院报告); GDP asked, 地区生产总值 said; and back (江西 2023: GDP).
     assert any("经济增速目标" in v for v in variants("国内生产总值增速目标"))

@@ -32,7 +32,7 @@ _CLOSING = re.compile(
 # Spoken question words, in the written form the question patterns know (为什么 asks for a reason; 为啥 is a term no
 # report uses, which counted as missing from every passage).
 _SPOKEN = {"为啥": "为什么", "干啥": "做什么", "干嘛": "做什么", "咋样": "怎么样", "咋办": "怎么办", "咋": "怎么",
-           "啥": "什么", "头一回": "首次", "头一次": "首次", "头一遭": "首次"}
+           "啥": "什么", "是不是": "是否", "头一回": "首次", "头一次": "首次", "头一遭": "首次"}
 _SPOKEN_WORD = re.compile("|".join(sorted(_SPOKEN, key=len, reverse=True)))
 
 

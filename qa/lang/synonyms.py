@@ -26,10 +26,20 @@ def abbreviations() -> dict[str, str]:
     return {short.strip(): full.strip() for short, full, *_ in pairs}
 
 
+def _heads(lowered: str) -> list[tuple[int, str]]:
+    """(position, head) of each colloquial term in the lower-cased question, in table order; a head inside a longer
+    one that the question says is not read on its own (财政收入 says no 收入 -> 可支配收入)."""
+    found = [(lowered.find(head), head) for head in synonym_table() if head in lowered]
+    spans = [(at, at + len(head)) for at, head in found]
+    return [(at, head) for at, head in found
+            if not any(a <= at and at + len(head) <= b and (b - a) > len(head) for a, b in spans)]
+
+
 def expand_query(question: str) -> str:
     """Append the report's own wording for colloquial terms in the question."""
     lowered = question.lower()
-    extra = [t for head, targets in synonym_table().items() if head in lowered for t in targets if t.lower() not in lowered]
+    table = synonym_table()
+    extra = [t for _, head in _heads(lowered) for t in table[head] if t.lower() not in lowered]
     for short, full in abbreviations().items():  # both ways: reports use the short form once they define it
         if short in question and full not in question:
             extra.append(full)
@@ -44,10 +54,8 @@ def variants(question: str, limit: int = 8) -> list[str]:
     test of how much of the question a passage covers.)"""
     lowered = question.lower()
     out = [question]
-    for head, targets in synonym_table().items():
-        at = lowered.find(head)
-        if at >= 0:
-            out += [question[:at] + t + question[at + len(head):] for t in targets]
+    for at, head in _heads(lowered):
+        out += [question[:at] + t + question[at + len(head):] for t in synonym_table()[head]]
     for short, full in abbreviations().items():
         if short in question and full not in question:
             out.append(question.replace(short, full))
