@@ -173,7 +173,7 @@ def test_simplified_questions_pass_through_unchanged() -> None:
     ("看病难问题怎么解决", "看病难问题怎么解决"),
     ("谢谢", "谢谢"),  # nothing but courtesy: kept as written
     ("唐山2016年财政收入目标为啥定得比GDP还高", "唐山2016年财政收入目标为什么定得比GDP还高"),  # spoken words written
-    ("1999年财政收入是不是头一回过万亿，咋样", "1999年财政收入是不是首次过万亿，怎么样"),
+    ("1999年财政收入是不是头一回过万亿，咋样", "1999年财政收入是否首次过万亿，怎么样"),
 ])
 def test_the_chat_around_a_question_is_not_read(typed: str, read: str) -> None:
     assert as_read(clean_question(typed, 300), MATCHER) == read
