@@ -38,7 +38,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     cal.add_argument("--set", action="append", required=True, metavar="FILE=DATA_DIR",
                      help="a dev set and the data folder of the index it is asked against (repeatable)")
     cal.add_argument("--split", default="tune", help="which half to fit on (default: tune)")
-    cal.add_argument("--max-fnf", type=float, default=0.02, help="largest false 'not found' share allowed on that half")
+    # 0.02 held on the tuning half, but 80 questions written later (2026-12-07) were declined 15% of the time on
+    # their own tuning half before any change: new wording scores lower than the dev sets' own. Half the target
+    # keeps margin for that shift.
+    cal.add_argument("--max-fnf", type=float, default=0.01, help="largest false 'not found' share allowed on that half")
     cal.add_argument("--out", type=Path, default=DEFAULT_OUT)
     cal.set_defaults(run=run_calibrate)
 
