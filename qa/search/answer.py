@@ -24,7 +24,8 @@ _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|�
 _LIST_QUESTION = re.compile(r"哪些|有什么|什么|包括|措施|举措|怎么|如何|哪几")
 _WHY_QUESTION = re.compile(r"为什么|为何|什么原因|原因是|理由|出于什么|怎么考虑")
 # "哪个指标没完成": the sentence that says what fell short ("除进出口总额…下降37.3%以外", "低于预期目标").
-_SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现|没有实现|没达成|未达成|没有达成|差距")
+_SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现|没有实现"
+                                 r"|没达成|未达成|没有达成|差距")
 _SHORTFALL = re.compile(r"未完成|没有完成|未达到|没有达到|未能实现|没有实现|未实现|低于|除[^。；]{1,40}以外|差距")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 _NUMBER = re.compile(r"\d|百分之[零一二三四五六七八九十]|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
