@@ -64,6 +64,11 @@ def test_query_expansion_uses_report_wording() -> None:
     assert expand_query("完全无关") == "完全无关"
 
 
+def test_a_shortfall_is_searched_in_the_reports_words() -> None:
+    # "有些目标没达成" asked; "部分指标没有完成" said (杭州 2021).
+    assert "没有完成" in expand_query("为什么杭州2020年有些年度目标没达成")
+
+
 def test_a_term_inside_a_longer_term_is_not_expanded_on_its_own() -> None:
     # 收入 -> 可支配收入 is for "人均收入"; inside 财政收入 it would search household income for a fiscal question.
     assert "可支配收入" not in expand_query("1999年全国财政收入有多少")
