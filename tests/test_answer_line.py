@@ -78,6 +78,13 @@ def test_a_figure_asked_for_puts_a_sentence_with_a_number_in_the_answer() -> Non
     assert picked[0] == "确保减税降费落实到位。"  # in reading order, after the sentences that scored best
 
 
+def test_a_town_no_passage_names_is_not_answered_from_its_county() -> None:
+    ev = ans.Evidence(1.0, 1.0, 1.0, 0.05, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, missing_town="瓜沥镇")
+    verdict = ans.decide("瓜沥镇2020年工业总产值多少", ["工业总产值突破2900亿元。"], {"工业总产值": 3.0}, ev)
+    assert not verdict.answerable and ev.decided
+    assert verdict.reason == "没有找到瓜沥镇的政府工作报告，检索到的报告中也没有提到它"
+
+
 def test_a_figure_in_words_is_a_number() -> None:
     # Reports of the 1990s write percentages in words: "定为百分之八至九" gives the figure a 多少 question asks.
     assert ans.number_found("经济增长的宏观调控目标，定为百分之八至九。", {"经济增长": 1.0}) == 1.0

@@ -12,6 +12,7 @@ from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.query import canonical_years, parse_query, strip_years
 from qa.lang.question import clean_question, closed_up
 from qa.lang.script import as_read, simplified
+from qa.lang.towns import town_stem, towns
 from qa.search.phase import phase_of
 from qa.search.scope import PREFERRED, STATED, report_preference, resolve
 
@@ -202,6 +203,16 @@ def test_no_dev_question_loses_more_than_its_courtesy() -> None:
 def test_named_periods_are_read_as_their_years(question: str, years: tuple[int, ...]) -> None:
     info = parse_query(question, MATCHER, TODAY)
     assert info.years == years and not info.all_years
+
+
+def test_towns_are_read_from_their_suffix_and_words_that_end_like_one_are_not() -> None:
+    assert towns("瓜沥镇2020年工业总产值多少") == ["瓜沥镇"]
+    assert towns("宁围街道和新塘街道2021年财政收入") == ["宁围街道", "新塘街道"]
+    for words in ("杭州特色小镇有多少个", "城镇新增就业", "乡镇街道", "工业重镇", "推进街道改革", "生态镇建设",
+                  "覆盖多少比例的镇街", "全区各街道"):
+        assert towns(words) == [], words
+    assert towns("景德镇2020年GDP", lambda name: bool(MATCHER.find(name))) == []  # a city in the gazetteer
+    assert town_stem("瓜沥镇") == "瓜沥" and town_stem("宁围街道") == "宁围"
 
 
 def test_years_are_stripped_from_the_topic() -> None:

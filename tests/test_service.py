@@ -159,6 +159,16 @@ def test_a_place_without_reports_is_looked_for_in_its_ancestors_reports(fake_ser
     assert missing.reason == "没有找到余杭区的政府工作报告，杭州市的报告中也没有提到它", missing.reason
 
 
+def test_a_town_is_answered_only_from_passages_that_name_it(fake_service: QAService) -> None:
+    # 瓜沥镇 has no report, and no seed report names it: no 萧山区 figure stands in for the town's.
+    town = fake_service.ask("瓜沥镇2020年工业总产值多少")
+    assert not town.answerable and town.passages
+    assert town.reason == "没有找到瓜沥镇的政府工作报告，检索到的报告中也没有提到它", town.reason
+    # The same question of 萧山 itself is no hard "not found" (the fake encoder leaves the rest to the model).
+    county = fake_service.ask("萧山2019年工业总产值多少")
+    assert not (county.reason or "").startswith("没有找到"), county.reason
+
+
 def test_a_place_named_in_a_sentence_that_says_nothing_asked_is_not_named_where_answered() -> None:
     def shown(text: str) -> Passage:
         return Passage(1, 1.0, text, "c1", Citation("d", "t", "s", "二、2024年主要任务", 0, len(text), None, None))

@@ -73,12 +73,14 @@ class Evidence:
     missing_year: str | None = None
     missing_horizon: str | None = None  # "萧山区2030年": a plan horizon none of the top passages names
     missing_inner: tuple[str, str] | None = None  # (百色市, 广西壮族自治区): no report, and the ancestor's never name it
+    missing_town: str | None = None  # 瓜沥镇: a town, which has no report, that the passages found never name
     existing: str = ""  # what is indexed, for the reason
 
     @property
     def decided(self) -> bool:
         """A hard rule answers "not found" whatever the fitted model says."""
-        return bool(self.missing_place or self.missing_year or self.missing_horizon or self.missing_inner)
+        return bool(self.missing_place or self.missing_year or self.missing_horizon or self.missing_inner
+                    or self.missing_town)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -252,6 +254,9 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
         place, parent = ev.missing_inner
         reason = f"没有找到{place}的政府工作报告，{parent}的报告中也没有提到它"
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是{parent}报告中最接近的段落。", 0.02, reason)
+    if ev.missing_town:
+        reason = f"没有找到{ev.missing_town}的政府工作报告，检索到的报告中也没有提到它"
+        return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.02, reason)
     if ev.missing_horizon:
         reason = f"报告中没有提到{ev.missing_horizon}的目标" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
