@@ -8,6 +8,8 @@ from qa.index.postings import K1, B, Postings
 from qa.lang.synonyms import expand_query, variants
 from qa.lang.tokens import tokenize
 
+from .conftest import REPO
+
 TEXTS = [
     "比重达到3.12%；数字经济增长18%以上",
     "征集高层次人才创业创新“5213”计划项目300个",
@@ -75,6 +77,13 @@ def test_a_term_inside_a_longer_term_is_not_expanded_on_its_own() -> None:
     assert "一般公共预算收入" in expand_query("1999年全国财政收入有多少")
     assert "可支配收入" in expand_query("杭州居民收入增长多少")
     assert not any("可支配收入" in v for v in variants("全国财政收入"))
+    assert "可支配收入" in expand_query("财政收入和居民收入分别增长多少")  # said again on its own
+
+
+def test_every_colloquial_term_has_one_row() -> None:
+    rows = [line.split("\t")[0] for line in (REPO / "qa/lang/data/synonyms.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(rows) == len(set(rows)), sorted({r for r in rows if rows.count(r) > 1})
 
 
 def test_the_reports_two_words_for_gdp_growth_are_tried_both_ways() -> None:

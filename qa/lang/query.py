@@ -31,15 +31,20 @@ _CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([�
                              r"(?=\s*(?:年|到|至|-|—|–|~|～))")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
 _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
-# Periods named rather than numbered. A decade: 90年代, 2010年代, 上世纪八十年代, with 初/中期/末 a part of it.
-_DECADE = re.compile(r"(?:上世纪|上个世纪|20世纪|二十世纪)?((?:19|20)?\d0|[五六七八九]十)年代(初期|初|中期|中后期|末期|末)?")
+# Periods named rather than numbered. A decade: 90年代, 2010年代, 上世纪八十年代, 七八十年代, 80、90年代, with 初/中期/末
+# a part of it; not 2020年代表 (a deputy).
+_PART = r"(初期|初|中期|中后期|末期|末)?(?!表)"
+_DECADE = re.compile(r"([五六七八九])([五六七八九])十年代" + _PART
+                     + r"|((?:19)?[5-9]0)\s*(?:、|至|到|和|与|-|—)\s*((?:19)?[5-9]0)年代" + _PART
+                     + r"|(上世纪|上个世纪|20世纪|二十世纪)?((?:19|20)?\d0|[五六七八九]十)年代" + _PART)
 _DECADE_PART = {"初": (0, 3), "初期": (0, 3), "中期": (4, 6), "中后期": (5, 9), "末": (7, 9), "末期": (7, 9)}
 # The Party congresses the reports date their reviews from (党的十八大以来): the years after each.
 _CONGRESS = re.compile(r"(?:党的)?(十[五六七八九]|二十)大(?:召开)?以来")
 _CONGRESS_YEAR = {"十五": 1997, "十六": 2002, "十七": 2007, "十八": 2012, "十九": 2017, "二十": 2022}
-# The COVID-19 years, as the reports of 2021-2023 review them.
-_EPIDEMIC = re.compile(r"(?:新冠)?(?:疫情(期间|三年|发生以来|以来|暴发那年|爆发那年|发生那年|那年)|(三年)疫情)")
-_PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万)")
+# The COVID-19 years, as the reports of 2021-2023 review them; not 非典, 禽流感 or 口蹄疫's, and only where the question
+# names no year of its own ("2022年疫情期间" is 2022).
+_EPIDEMIC = re.compile(r"(?<![典感瘟疫病])(?:疫情(期间|三年|发生以来|以来|暴发那年|爆发那年|发生那年|那年)|(三年)疫情)")
+_PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万|大)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1,
             "后年": 2, "大后年": 3}
@@ -62,7 +67,7 @@ _TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评�
 # gives; the target's own report only promised.
 # "超过多少" asks for a threshold ("要让人均纯收入稳定超过多少钱"), not whether one was beaten.
 _SHORTFALL = re.compile(r"(?:低于|高于|超过)(?!多少|几)|超额|没完成|未完成|没有完成|没达到|未达到|没有达到|没实现|未实现"
-                        r"|没达成|未达成|没有达成|达成了[吗没]|是否达成|有没有达成"
+                        r"|没达成|未达成|没有达成|达成了[吗没]|达成没|是否达成|有没有达成"
                         r"|完成了[吗没]|完成没|有没有完成|是否完成|实现了[吗没]|有没有实现|是否实现|达到了[吗没]|有没有达到"
                         r"|是否达到|达标了|超没超")
 _OUTCOME = re.compile(r"实际|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
@@ -132,10 +137,10 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
             years.extend(range(start, stop + 1))
     for m in _SINCE.finditer(question):
         years.extend(range(_full_year(m.group(1)), today + 1))
-    years += [int(y) for y in YEAR.findall(_DECADE.sub(" ", question))]
+    years += [int(y) for y in YEAR.findall(_without_decades(question, today))]
     for first in _plan_starts(question):
         years.extend(range(first, first + 5))
-    years += named_period_years(question, today)
+    years += named_period_years(question, today, bool(years) or bool(_RELATIVE_WORD.search(question)))
     for m in _RECENT.finditer(question):
         n = _cn_int(m.group(1))
         if 0 < n <= 30:
@@ -147,20 +152,47 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
 
 
-def named_period_years(question: str, today: int) -> list[int]:
-    """The years of the periods a question names by name: decades, the years since a Party congress, the epidemic."""
-    years: list[int] = []
+def _decades(question: str, today: int) -> list[tuple[tuple[int, int], list[int]]]:
+    """(span, years) of each decade the question names that has begun by `today`."""
+    out = []
     for m in _DECADE.finditer(question):
-        digits = m.group(1)
-        start = (1900 + 10 * _cn_int(digits[0])) if not digits.isdigit() else (
-            int(digits) if len(digits) == 4 else (1900 if m.group(0)[0] in "上2二" or int(digits) >= 50 else 2000) + int(digits))
-        first, last = _DECADE_PART.get(m.group(2) or "", (0, 9))
-        years.extend(y for y in range(start + first, start + last + 1) if 1949 < y <= today)
+        g = m.groups()
+        if g[0]:  # 七八十年代
+            starts, part = [1900 + 10 * _cn_int(g[0]), 1900 + 10 * _cn_int(g[1])], g[2]
+        elif g[3]:  # 80、90年代
+            starts, part = [1900 + int(g[3][-2:]), 1900 + int(g[4][-2:])], g[5]
+        else:
+            digits, part = g[7], g[8]
+            if not digits.isdigit():
+                start = 1900 + 10 * _cn_int(digits[0])
+            elif len(digits) == 4:
+                start = int(digits)
+            else:  # 90年代, 上世纪20年代: the last century; 20年代, 10年代 alone: this one
+                start = (1900 if g[6] or int(digits) >= 50 else 2000) + int(digits)
+            starts = [start]
+        first, last = _DECADE_PART.get(part or "", (0, 9))
+        years = [y for start in starts for y in range(start + first, start + last + 1) if 1949 < y <= today]
+        if years:
+            out.append((m.span(), years))
+    return out
+
+
+def _without_decades(question: str, today: int) -> str:
+    for (a, b), _ in reversed(_decades(question, today)):
+        question = question[:a] + " " + question[b:]
+    return question
+
+
+def named_period_years(question: str, today: int, dated: bool = False) -> list[int]:
+    """The years of the periods a question names by name: decades, the years since a Party congress, and (unless
+    the question is `dated` otherwise) the epidemic."""
+    years = [y for _, span in _decades(question, today) for y in span]
     for m in _CONGRESS.finditer(question):
         years.extend(range(_CONGRESS_YEAR[m.group(1)] + 1, today + 1))
-    for m in _EPIDEMIC.finditer(question):
+    for m in [] if dated else _EPIDEMIC.finditer(question):
         said = m.group(1) or m.group(2)
-        years.extend([2020] if said.endswith("那年") else range(2020, (today if "以来" in said else 2022) + 1))
+        last = today if "以来" in said else min(2022, today)
+        years.extend([2020] if said.endswith("那年") else range(2020, last + 1))
     return years
 
 
@@ -203,8 +235,13 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     years, relative, all_years = years_in(question, year_now)
     levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
     intent = intent_of(question)
-    horizons = horizon_years(question, years, intent, year_now)
     mentions = [] if relative else list(_REPORT_OF_YEAR.finditer(question))
+    # A past 到2020年 is an outcome's year when the outcome is asked in so many words or beside another year, and no
+    # report is named ("2015年提出到2020年的目标实现了吗" keeps its horizon; "到2020年城镇化率达到多少" too).
+    marked = {int(a or b) for a, b in _HORIZON.findall(question)}
+    stated = bool(_SHORTFALL.search(question) or _OUTCOME.search(question))
+    past_as_years = intent == "outcome" and not mentions and (stated or any(y not in marked for y in years))
+    horizons = horizon_years(question, years, intent, year_now, past_as_years)
     named = [_full_year(m.group(1)) for m in mentions]
     if named:
         # "昆明2021年报告里，十三五期间…": the report is 2021's; 十三五 is what it says, not more reports to read.
@@ -235,12 +272,11 @@ def quoted_phrases(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(question) if m.group(1).strip()))
 
 
-def horizon_years(question: str, years: list[int], intent: str, today: int) -> tuple[int, ...]:
+def horizon_years(question: str, years: list[int], intent: str, today: int, past_as_years: bool = False) -> tuple[int, ...]:
     """The years of `years` that are plan horizons: marked (到2025年, 2035年远景) or, for a target, still
-    years ahead; no report is delivered in them, the reports before them set them."""
-    # "2008年是多少，到2020年又是多少": a past year whose outcome is asked is a year like any other, reviewed by the
-    # report after it; "到2020年的目标" keeps its horizon.
-    marked = {int(a or b) for a, b in _HORIZON.findall(question)} - ({*range(today)} if intent == "outcome" else set())
+    years ahead; no report is delivered in them, the reports before them set them. With `past_as_years`, a marked
+    year already past is a year like any other ("2008年是多少，到2020年又是多少": the report after it reviews it)."""
+    marked = {int(a or b) for a, b in _HORIZON.findall(question)} - ({*range(today)} if past_as_years else set())
     ahead = {y for y in years if intent == "target" and y >= today + HORIZON_AHEAD}
     return tuple(y for y in years if y in marked | ahead)
 
@@ -248,7 +284,7 @@ def horizon_years(question: str, years: list[int], intent: str, today: int) -> t
 def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
     """The question without its explicit years, which choose reports rather than name a topic; years in
     `keep` (plan horizons: "到2025年" is said in the reports) stay."""
-    question = _DECADE.sub(" ", question)
+    question = _without_decades(question, dt.date.today().year)
     for pattern in (_RANGE, _SHORT_RANGE, _SINCE, YEAR, _CN_YEAR, _SHORT_LIST, _SHORT_YEAR):
         question = pattern.sub(lambda m: m.group(0) if _year_of(m.group(0)) in keep else " ", question)
     return question

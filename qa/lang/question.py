@@ -26,9 +26,13 @@ _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
 
+# Except between two plans typed as search words (十三五 十四五), which would run into one: they become a list.
+_PLANS_APART = re.compile(r"(?<=五) +(?=[九十])")
+
+
 def closed_up(question: str) -> str:
     """`question` without the spaces next to a Chinese character or punctuation mark."""
-    return _SPACE_BY_CJK.sub("", question)
+    return _SPACE_BY_CJK.sub("", _PLANS_APART.sub("、", question))
 
 
 def clean_question(question: object, max_chars: int) -> str:

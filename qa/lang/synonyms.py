@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -27,12 +28,16 @@ def abbreviations() -> dict[str, str]:
 
 
 def _heads(lowered: str) -> list[tuple[int, str]]:
-    """(position, head) of each colloquial term in the lower-cased question, in table order; a head inside a longer
-    one that the question says is not read on its own (财政收入 says no 收入 -> 可支配收入)."""
-    found = [(lowered.find(head), head) for head in synonym_table() if head in lowered]
+    """(position, head) of each colloquial term in the lower-cased question, in table order, at its first place that
+    is not inside a longer head the question says (财政收入 is no 收入 -> 可支配收入; 财政收入和居民收入 still has one)."""
+    found = [(m.start(), head) for head in synonym_table() for m in re.finditer(re.escape(head), lowered)]
     spans = [(at, at + len(head)) for at, head in found]
-    return [(at, head) for at, head in found
-            if not any(a <= at and at + len(head) <= b and (b - a) > len(head) for a, b in spans)]
+    out: dict[str, int] = {}
+    for at, head in found:
+        inside = any(a <= at and at + len(head) <= b and (b - a) > len(head) for a, b in spans)
+        if not inside and head not in out:
+            out[head] = at
+    return [(at, head) for head, at in out.items()]
 
 
 def expand_query(question: str) -> str:

@@ -122,7 +122,8 @@ def run(
     if unnamed_towns:
         evidence = replace(evidence, missing_town=unnamed_towns[0])
     groups = [next((i for i, t in enumerate(scope.targets) if p.citation.doc_id in t.doc_ids), -1) for p in shown]
-    asked = (*info.years, *info.horizons, *((info.now,) if info.now else ()))
+    # The newest report speaks of the year before it too (2026's review of 2025).
+    asked = (*info.years, *info.horizons, *((info.now, info.now - 1) if info.now else ()))
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
