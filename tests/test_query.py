@@ -320,6 +320,8 @@ def test_a_year_with_no_place_leans_to_the_national_report() -> None:
     assert scope.prior["gw23"] > scope.prior["zj23"] == scope.prior["js23"]
     local = resolve(parse_query("2023年全省经济增长目标是多少", MATCHER, TODAY), DOCS)  # a level word says local
     assert local.prior["gw23"] == local.prior["zj23"]
+    town = resolve(parse_query("瓜沥镇2023年经济增长目标是多少", MATCHER, TODAY), DOCS)  # and so does a town
+    assert town.prior["gw23"] == town.prior["zj23"]
 
 
 def test_a_threshold_asked_is_a_target_and_a_past_year_asked_after_is_a_year() -> None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from qa.lang.places import NATIONAL, PlaceMatcher
+from qa.lang.towns import towns
 
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -92,6 +93,7 @@ class QueryInfo:
     compare: bool = False  # 分别, 相比, 历年: the answer spans several reports
     levels: tuple[str, ...] = ()  # level words: 全省 -> province
     phrases: tuple[str, ...] = ()  # quoted names ("“22688”交通大会战"): a passage that says them verbatim is likelier
+    towns: tuple[str, ...] = ()  # 瓜沥镇, 宁围街道: places below the gazetteer, with no report of their own
     # The outcome is asked in so many words (实际, 完成, 增长了), not only read from a bare 多少.
     stated_outcome: bool = False
     # "现在/目前" with no year named: the year it is now (today's, or `as_of`), whose report is the newest.
@@ -253,6 +255,7 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     return QueryInfo(regions=tuple(matcher.find(question)), years=tuple(y for y in years if y not in horizons),
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
+                     towns=tuple(towns(question, lambda name: bool(matcher.find(name)))),
                      stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
                      now=year_now if not years and not horizons and _PRESENT.search(question) else None,
                      report_year=bool(named), period=None if named else plan_period(question, years))

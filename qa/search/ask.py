@@ -18,7 +18,7 @@ from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_yea
 from qa.lang.script import as_read
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
-from qa.lang.towns import town_stem, towns
+from qa.lang.towns import town_stem
 from qa.search import answer as ans
 from qa.search.followup import rewrite
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve
@@ -117,8 +117,7 @@ def run(
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
     # A town has no report of its own; its county's passages answer only if they name it.
-    unnamed_towns = [town for town in towns(effective, lambda name: bool(matcher.find(name)))
-                     if not any(town_stem(town) in p.text for p in shown[:3])]
+    unnamed_towns = [town for town in info.towns if not any(town_stem(town) in p.text for p in shown[:3])]
     if unnamed_towns:
         evidence = replace(evidence, missing_town=unnamed_towns[0])
     groups = [next((i for i, t in enumerate(scope.targets) if p.citation.doc_id in t.doc_ids), -1) for p in shown]

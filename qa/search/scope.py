@@ -215,7 +215,8 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
                 hits = [d for d in candidates if d.year == latest]  # 去年 in an older report's own frame
             pick = period_pick if period_pick is not None else first
             own = {d.doc_id: (bonus if d.year == pick else SECONDARY)
-                   + (NATIONAL_LEAN if not place and not info.levels and d.level == "national" else 0.0) for d in hits}
+                   + (NATIONAL_LEAN if not place and not info.levels and not info.towns and d.level == "national"
+                      else 0.0) for d in hits}
             for doc_id, value in own.items():
                 prior[doc_id] = max(prior.get(doc_id, 0.0), value)
             if not hits and place and missing_year is None:
