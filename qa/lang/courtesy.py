@@ -16,13 +16,13 @@ _PLEASE = r"(?:请|麻烦(?:你|您)?|劳驾|能不能|能否|可以|可不可�
 # Two-character verbs first, so 查询 is not read as 查 and leave 询 behind; a verb said twice (查查, 查一查) is one.
 _LOOK = r"(?:查询|查找|搜索|说说|讲讲|介绍|列举|总结|查一查|找一找|看一看|搜一搜|查查|找找|看看|搜搜|查|找|看|搜|问)"
 # 一下, or a bare 下 that opens no word of the topic (下岗, 下降, 下一步, 下半年 … stay).
-_A_LITTLE = r"(?:一下|下(?![岗降一半班午属级面来去滑跌调游沉乡放]))?"
+_A_LITTLE = r"(?:一下|下(?![岗降一半班午属级面来去滑跌调游沉乡放]))"
 _OPENINGS = (
     r"(?:你好|您好|嗨|哈喽|hi|hello)(?![a-z-])",
-    r"(?:请问|请教|想请教|打听)" + _A_LITTLE,
-    _PLEASE + r"(?:帮我|帮忙|给我|替我)" + _LOOK + _A_LITTLE,
-    _PLEASE + _LOOK + r"(?:一下|下(?![岗降一半班午属级面来去滑跌调游沉乡放]))",
-    r"我?(?:想|想要|希望|需要)(?:知道|了解|请教|查询|查找|搜索|看看|问|查|找)" + _A_LITTLE,
+    r"(?:请问|请教|想请教|打听)" + _A_LITTLE + "?",
+    _PLEASE + r"(?:帮我|帮忙|给我|替我)" + _LOOK + _A_LITTLE + "?",
+    _PLEASE + _LOOK + _A_LITTLE,  # a bare 查 or 看 opens a topic (查处, 看病): only with 一下 is it a request
+    r"我?(?:想|想要|希望|需要)(?:知道|了解|请教|查询|查找|搜索|看看|问|查|找)" + _A_LITTLE + "?",
     r"(?:你|您)?(?:能|可以)(?:不能)?告诉我",
     r"告诉我",
 )

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from qa.lang.periods import named_period_years, without_decades, without_periods
 from qa.lang.places import NATIONAL, PlaceMatcher
 from qa.lang.towns import towns
 
@@ -32,19 +33,6 @@ _CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([�
                              r"(?=\s*(?:年|到|至|-|—|–|~|～))")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)?\d{2})\s*年")
 _RECENT = re.compile(r"(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
-# Periods named rather than numbered. A decade: 90年代, 2010年代, 上世纪八十年代, 七八十年代, 80、90年代, with 初/中期/末
-# a part of it; not 2020年代表 (a deputy).
-_PART = r"(初期|初|中期|中后期|末期|末)?(?!表)"
-_DECADE = re.compile(r"([五六七八九])([五六七八九])十年代" + _PART
-                     + r"|((?:19)?[5-9]0)\s*(?:、|至|到|和|与|-|—)\s*((?:19)?[5-9]0)年代" + _PART
-                     + r"|(上世纪|上个世纪|20世纪|二十世纪)?((?:19|20)?\d0|[五六七八九]十)年代" + _PART)
-_DECADE_PART = {"初": (0, 3), "初期": (0, 3), "中期": (4, 6), "中后期": (5, 9), "末": (7, 9), "末期": (7, 9)}
-# The Party congresses the reports date their reviews from (党的十八大以来): the years after each.
-_CONGRESS = re.compile(r"(?:党的)?(十[五六七八九]|二十)大(?:召开)?以来")
-_CONGRESS_YEAR = {"十五": 1997, "十六": 2002, "十七": 2007, "十八": 2012, "十九": 2017, "二十": 2022}
-# The COVID-19 years, as the reports of 2021-2023 review them; not 非典, 禽流感 or 口蹄疫's, and only where the question
-# names no year of its own ("2022年疫情期间" is 2022).
-_EPIDEMIC = re.compile(r"(?<![典感瘟疫病])(?:疫情(期间|三年|发生以来|以来|暴发那年|爆发那年|发生那年|那年)|(三年)疫情)")
 _PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十第])([九十]|十[一二三四五])五(?!届|年|个|倍|亿|万|大)")
 _PLAN_START = {"九": 1996, "十": 2001, "十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
 RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1,
@@ -139,7 +127,7 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
             years.extend(range(start, stop + 1))
     for m in _SINCE.finditer(question):
         years.extend(range(_full_year(m.group(1)), today + 1))
-    years += [int(y) for y in YEAR.findall(_without_decades(question, today))]
+    years += [int(y) for y in YEAR.findall(without_decades(question, today))]
     for first in _plan_starts(question):
         years.extend(range(first, first + 5))
     years += named_period_years(question, today, bool(years) or bool(_RELATIVE_WORD.search(question)))
@@ -150,52 +138,8 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     explicit = bool(years)
     years += [today + RELATIVE[m.group(0)] for m in _RELATIVE_WORD.finditer(question)]
     # "2019年以来" names its years; 以来 alone (改革开放以来) means every report.
-    all_years = bool(_ALL_YEARS.search(_CONGRESS.sub(" ", _EPIDEMIC.sub(" ", _SINCE.sub(" ", question)))))
+    all_years = bool(_ALL_YEARS.search(without_periods(_SINCE.sub(" ", question))))
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
-
-
-def _decades(question: str, today: int) -> list[tuple[tuple[int, int], list[int]]]:
-    """(span, years) of each decade the question names that has begun by `today`."""
-    out = []
-    for m in _DECADE.finditer(question):
-        g = m.groups()
-        if g[0]:  # 七八十年代
-            starts, part = [1900 + 10 * _cn_int(g[0]), 1900 + 10 * _cn_int(g[1])], g[2]
-        elif g[3]:  # 80、90年代
-            starts, part = [1900 + int(g[3][-2:]), 1900 + int(g[4][-2:])], g[5]
-        else:
-            digits, part = g[7], g[8]
-            if not digits.isdigit():
-                start = 1900 + 10 * _cn_int(digits[0])
-            elif len(digits) == 4:
-                start = int(digits)
-            else:  # 90年代, 上世纪20年代: the last century; 20年代, 10年代 alone: this one
-                start = (1900 if g[6] or int(digits) >= 50 else 2000) + int(digits)
-            starts = [start]
-        first, last = _DECADE_PART.get(part or "", (0, 9))
-        years = [y for start in starts for y in range(start + first, start + last + 1) if 1949 < y <= today]
-        if years:
-            out.append((m.span(), years))
-    return out
-
-
-def _without_decades(question: str, today: int) -> str:
-    for (a, b), _ in reversed(_decades(question, today)):
-        question = question[:a] + " " + question[b:]
-    return question
-
-
-def named_period_years(question: str, today: int, dated: bool = False) -> list[int]:
-    """The years of the periods a question names by name: decades, the years since a Party congress, and (unless
-    the question is `dated` otherwise) the epidemic."""
-    years = [y for _, span in _decades(question, today) for y in span]
-    for m in _CONGRESS.finditer(question):
-        years.extend(range(_CONGRESS_YEAR[m.group(1)] + 1, today + 1))
-    for m in [] if dated else _EPIDEMIC.finditer(question):
-        said = m.group(1) or m.group(2)
-        last = today if "以来" in said else min(2022, today)
-        years.extend([2020] if said.endswith("那年") else range(2020, last + 1))
-    return years
 
 
 def canonical_years(question: str) -> str:
@@ -240,9 +184,8 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     mentions = [] if relative else list(_REPORT_OF_YEAR.finditer(question))
     # A past 到2020年 is an outcome's year when the outcome is asked in so many words or beside another year, and no
     # report is named ("2015年提出到2020年的目标实现了吗" keeps its horizon; "到2020年城镇化率达到多少" too).
-    marked = {int(a or b) for a, b in _HORIZON.findall(question)}
     stated = bool(_SHORTFALL.search(question) or _OUTCOME.search(question))
-    past_as_years = intent == "outcome" and not mentions and (stated or any(y not in marked for y in years))
+    past_as_years = intent == "outcome" and not mentions and (stated or any(y not in _marked(question) for y in years))
     horizons = horizon_years(question, years, intent, year_now, past_as_years)
     named = [_full_year(m.group(1)) for m in mentions]
     if named:
@@ -256,7 +199,7 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
                      relative=relative, all_years=all_years, intent=intent, compare=bool(_COMPARE.search(question)),
                      levels=levels, horizons=horizons, phrases=quoted_phrases(question),
                      towns=tuple(towns(question, lambda name: bool(matcher.find(name)))),
-                     stated_outcome=bool(_SHORTFALL.search(question) or _OUTCOME.search(question)),
+                     stated_outcome=stated,
                      now=year_now if not years and not horizons and _PRESENT.search(question) else None,
                      report_year=bool(named), period=None if named else plan_period(question, years))
 
@@ -279,15 +222,20 @@ def horizon_years(question: str, years: list[int], intent: str, today: int, past
     """The years of `years` that are plan horizons: marked (到2025年, 2035年远景) or, for a target, still
     years ahead; no report is delivered in them, the reports before them set them. With `past_as_years`, a marked
     year already past is a year like any other ("2008年是多少，到2020年又是多少": the report after it reviews it)."""
-    marked = {int(a or b) for a, b in _HORIZON.findall(question)} - ({*range(today)} if past_as_years else set())
+    marked = _marked(question) - ({*range(today)} if past_as_years else set())
     ahead = {y for y in years if intent == "target" and y >= today + HORIZON_AHEAD}
     return tuple(y for y in years if y in marked | ahead)
+
+
+def _marked(question: str) -> set[int]:
+    """The years the question marks as a plan's horizon (到2025年, 2035年远景)."""
+    return {int(a or b) for a, b in _HORIZON.findall(question)}
 
 
 def strip_years(question: str, keep: tuple[int, ...] = ()) -> str:
     """The question without its explicit years, which choose reports rather than name a topic; years in
     `keep` (plan horizons: "到2025年" is said in the reports) stay."""
-    question = _without_decades(question, dt.date.today().year)
+    question = without_decades(question, dt.date.today().year)
     for pattern in (_RANGE, _SHORT_RANGE, _SINCE, YEAR, _CN_YEAR, _SHORT_LIST, _SHORT_YEAR):
         question = pattern.sub(lambda m: m.group(0) if _year_of(m.group(0)) in keep else " ", question)
     return question

@@ -24,8 +24,6 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0
 # nothing but moves the question's patterns (浙江2021年) and its vector. Spaces between Latin words stay (PM 2.5).
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
-
-
 # Except between two plans typed as search words (十三五 十四五), which would run into one: they become a list.
 _PLANS_APART = re.compile(r"(?<=五) +(?=[九十])")
 
