@@ -211,6 +211,7 @@ def test_no_dev_question_loses_more_than_its_courtesy() -> None:
     ("七八十年代全国粮食产量", tuple(range(1970, 1990))),
     ("80、90年代GDP增速", tuple(range(1980, 2000))),
     ("2020年代表建议办理了多少件", (2020,)),  # a deputy, not a decade
+    ("70年代出生的干部占比多少", ()),  # a birth cohort
     ("党的十五大以来", tuple(range(1998, 2027))),  # no 十五 plan in 十五大
     ("杭州这五年治水", ()),  # 这五年 points back (at a government's term), not at the calendar
 ])

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 # A decade: 90年代, 2010年代, 上世纪八十年代, 七八十年代, 80、90年代, with 初/中期/末
-# a part of it; not 2020年代表 (a deputy).
-_PART = r"(初期|初|中期|中后期|末期|末)?(?!表)"
+# a part of it; not 2020年代表 (a deputy) or 70年代出生的干部 (a birth cohort).
+_PART = r"(初期|初|中期|中后期|末期|末)?(?!表|出生|生人|生的)"
 _DECADE = re.compile(r"([五六七八九])([五六七八九])十年代" + _PART
                      + r"|((?:19)?[5-9]0)\s*(?:、|至|到|和|与|-|—)\s*((?:19)?[5-9]0)年代" + _PART
                      + r"|(上世纪|上个世纪|20世纪|二十世纪)?((?:19|20)?\d0|[五六七八九]十)年代" + _PART)
