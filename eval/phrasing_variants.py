@@ -116,16 +116,13 @@ def bare(question: str, _matcher: PlaceMatcher) -> str:
     return question.rstrip("？?。")
 
 
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}年")
-
-
 def spaced(question: str, matcher: PlaceMatcher) -> str:
     cuts = {0, len(question)}
     for mention in matcher.mentions(question):
         if not mention.national_word:
             cuts |= {mention.start, mention.end}
-    for m in _YEAR_WORD.finditer(question):
-        cuts |= {m.start(), m.end()}
+    for m in _YEAR.finditer(question):
+        cuts |= {m.start(), m.end() + 1}  # the year and its 年
     edges = sorted(cuts)
     parts = [question[a:b] for a, b in zip(edges, edges[1:], strict=False)]
     return " ".join(p.strip() for p in parts if p.strip())

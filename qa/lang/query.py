@@ -185,7 +185,8 @@ def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = No
     # A past 到2020年 is an outcome's year when the outcome is asked in so many words or beside another year, and no
     # report is named ("2015年提出到2020年的目标实现了吗" keeps its horizon; "到2020年城镇化率达到多少" too).
     stated = bool(_SHORTFALL.search(question) or _OUTCOME.search(question))
-    past_as_years = intent == "outcome" and not mentions and (stated or any(y not in _marked(question) for y in years))
+    marked = _marked(question)
+    past_as_years = intent == "outcome" and not mentions and (stated or any(y not in marked for y in years))
     horizons = horizon_years(question, years, intent, year_now, past_as_years)
     named = [_full_year(m.group(1)) for m in mentions]
     if named:

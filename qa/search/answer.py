@@ -194,6 +194,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     def cover(sent: str) -> float:
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
 
+    asked = set(years)
     scored: list[tuple[float, int, int, str]] = []
     for p_idx, text in enumerate(passages[:depth]):
         for s_idx, (a, b) in enumerate(sentences(text)):
@@ -203,9 +204,10 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             score = cover(sent)
             if score > 0:
                 score += 0.15 * sum(bool(test(sent)) for test in wanted)
-            said = {int(y) for y in _YEAR_SAID.findall(sent)}
-            if years and score > 0 and said and not said & set(years):
-                score -= 0.15
+            if asked and score > 0:
+                said = {int(y) for y in _YEAR_SAID.findall(sent)}
+                if said and not said & asked:
+                    score -= 0.15
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
