@@ -167,3 +167,10 @@ def test_nouns_said_together_in_the_question_order() -> None:
     assert ans.adjacency(nouns, "人均住房和公共建筑总面积。") == 0.5  # 面积 too far after 住房
     assert ans.adjacency(["票房"], "电影票房增长") == 1.0 and ans.adjacency(["票房"], "住房") == 0.0
     assert ans.adjacency([], "任何句子") == 1.0
+
+
+def test_a_year_written_in_characters_is_a_year_said() -> None:
+    # Reports of the 1950s write their years in characters: the 1958 plan yields to the 1957 figure asked for.
+    texts = ["一九五八年工业总产值计划达到六百四十三亿七千万元。一九五七年工业总产值预计达到六百二十八亿一千万元。"]
+    picked = extract("1957年全国工业总产值是多少", texts, {"工业": 1.0, "总产值": 3.0}, years=[1957], max_sentences=1)
+    assert picked == [(0, "一九五七年工业总产值预计达到六百二十八亿一千万元。")], picked

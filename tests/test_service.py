@@ -288,3 +288,14 @@ def test_an_encoder_without_a_background_start_encodes_at_once() -> None:
     encoder = FakeEncoder()
     pending = start_query(encoder, "萧山财政总收入")
     assert np.array_equal(pending(), encoder.encode_queries(["萧山财政总收入"])[0])
+
+
+def test_a_year_fixed_by_as_of_has_to_have_its_report(fake_service: QAService) -> None:
+    # Asked as of 2023, 去年 is 2022, and no 杭州 report reviews it. Asked as of today, 去年 is soft: the newest
+    # report's own 去年 is read instead of nothing.
+    fixed = fake_service.ask("杭州去年新增了几家上市公司", as_of=2023)
+    assert not fixed.answerable
+    assert fixed.reason == "没有杭州市2022年的政府工作报告（已索引：杭州市 2021）"
+    soft = fake_service.ask("杭州去年新增了几家上市公司")
+    assert soft.passages[0].citation.doc_id == "001_9ecc862bbb333f7d"
+    assert soft.reason is None or "没有杭州市" not in soft.reason

@@ -142,11 +142,16 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
 
 
+def digit_years(text: str) -> str:
+    """The text with years written in characters (一九五七年, 二〇二一年) in digits; nothing else changes."""
+    return _CN_YEAR_NUMBER.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
+
+
 def canonical_years(question: str) -> str:
     """The question with every year it names in four digits: 二〇二一年 and 21年 become 2021年, 21-23年 2021-2023年.
     Downstream, one spelling is matched (report years, horizons, the phrase bonus), and the query's embedding
     reads the year as the reports print it: "二〇二三年" embedded far from the passages that say "2023年"."""
-    question = _CN_YEAR_NUMBER.sub(lambda m: m.group(1).translate(_CN_DIGITS), question)
+    question = digit_years(question)
     spans = [m.span(1) for m in _SHORT_YEAR.finditer(question)]
     spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]  # 98到02年 -> 1998到2002年
     spans += [m.span(1) for m in _SHORT_LIST.finditer(question)]

@@ -16,7 +16,9 @@ from functools import lru_cache
 from importlib import resources
 
 from qa.ingest.chunking import sentences
+from qa.lang.query import digit_years
 from qa.lang.tokens import tokenize
+from qa.lang.units import asked_unit, gives_unit
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
 
 NO_ANSWER = "报告中没有找到相关内容。"
@@ -205,7 +207,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             if score > 0:
                 score += 0.15 * sum(bool(test(sent)) for test in wanted)
             if asked and score > 0:
-                said = {int(y) for y in _YEAR_SAID.findall(sent)}
+                said = {int(y) for y in _YEAR_SAID.findall(digit_years(sent))}  # old reports: 一九五七年
                 if said and not said & asked:
                     score -= 0.15
             score *= 1.0 / (1.0 + 0.35 * p_idx)
@@ -266,8 +268,14 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     confidence = fitted.probability(ev)
     picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings,
                      groups=groups, years=years) if texts else []
+    unit = asked_unit(question)
     if picked and confidence >= fitted.threshold:
-        return Verdict(True, format_answer(picked), round(confidence, 3))
+        line = format_answer(picked)
+        if unit is None or gives_unit(line, unit):
+            return Verdict(True, line, round(confidence, 3))
+        # "多少亿吨" answered by a count of 标箱 answers nothing: the figure asked for is not given.
+        reason = f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
+        return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     if ev.unseen:
         reason = "报告中没有提到" + "、".join(f"“{noun}”" for noun in ev.unseen[:3])
     else:

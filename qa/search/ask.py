@@ -83,6 +83,9 @@ def run(
     # The query's vector computes while the question is parsed and its wordings weighed.
     vector = pending_vector(encoder, snap, effective)
     info = parse_query(effective, matcher, today)
+    if as_of:
+        # A caller who says when the question is asked has fixed 去年: it no longer falls back to the newest report.
+        info = replace(info, relative=False)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
     topic = strip_years(matcher.strip(effective), keep=info.horizons)

@@ -1,0 +1,111 @@
+"""The unit a question asks its figure in ("多少亿吨", "几家", "多少钱"), and whether a sentence gives a figure in it.
+
+A question that names its unit tells what an answer must say: "宁波港口货物吞吐量多少亿吨" is not answered by
+"集装箱吞吐量达到2063万标箱", nor "一个名额补多少钱" by a count of 名额. A figure at another scale (8500万吨 for 多少亿吨)
+or in a counter of the same kind (家/户, 人/名, 吨/斤, 元/美元, 天/工作日) still answers: the reports write the same
+measure many ways, and a right answer declined is the worst error. A review of 584,756 report sentences that give a
+number (2026-12-07) chose the kinds and the spellings below.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ASKED = ("亿美元", "万美元", "美元", "亿元", "万元", "元", "万亿", "亿吨", "万吨", "吨", "亿斤", "万斤", "斤", "万人次",
+          "人次", "万人", "人", "名", "万户", "户", "家", "项", "天", "套", "公里", "千米", "万平方米", "平方米",
+          "平方公里", "万亩", "亩", "公顷", "张", "所", "辆", "台", "件", "座", "条", "小时", "万标箱", "标箱",
+          "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "床", "亿", "万", "钱", "个")
+# Alternation takes the first that matches, not the longest: 千瓦时 must be tried before 千瓦.
+_UNIT = "|".join(sorted(_ASKED, key=len, reverse=True))
+# 几 after a determiner or a numeral is "a few" (这几家, 前几天, 十几家, 的几家), not a question.
+_QUESTION = re.compile(r"(?:(?<![哪这那前后近好十百千万两三四五六七八九的第])几|多少)(个)?(" + _UNIT + r")")
+# A unit-looking character that opens another word: 名额, 家庭, 天然气, 户籍, 台账, 条件, 项目, 人民币.
+_NOT_UNIT = {"名": "额|次|义|单|称|牌|录", "家": "庭|长|属|族|乡|具|电|园|门", "户": "籍|口|型", "天": "然|数|津|河|空|气",
+             "台": "账|阶|风|湾|州|商|胞", "条": "件|例|款|约|码", "人": "民币|均", "吨": "位", "所": "得|有|属|以",
+             "项": "目", "座": "谈|位", "张": "家", "套": "餐"}
+_RANK = re.compile(r"(?:第|前|排|排名)(?:多少|几)(?:名|位)")  # 前几名 asks a rank
+_LIST = re.compile(r"哪些|哪几|分别是什么|是什么|叫什么|名单|名称")
+_PERCENT_POINT = re.compile(r"(?:几|多少)个(?:百分)?点")
+# Counters that stand for one another in the reports' usage; a unit not listed is its own kind.
+_KINDS = (
+    ("家", "户", "个", "所", "座"),
+    ("人", "名", "人次", "位"),
+    ("公里", "千米", "km"),
+    ("平方公里", "平方千米"),
+    ("平方米", "平米", "㎡"),
+    ("张", "床", "个"),
+    ("辆", "台", "架"),
+    ("项", "个", "件", "条"),
+    ("套", "户", "间"),
+    ("元", "钱", "美元"),
+    ("吨", "斤", "公斤"),
+    ("亩", "公顷"),
+    ("千瓦", "兆瓦"),
+    ("千瓦时", "度"),
+    ("标箱", "标准箱"),
+    ("天", "日", "工作日", "小时"),
+)
+_NUMERAL = r"(?:\d[\d,，]*(?:\.\d+)?|[一二三四五六七八九十两百千万亿]+)"
+_SCALE = r"(?:多|余|近|超)?(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?(?:多|余)?(?:个)?"
+# A scale with no counter after it leaves the counter unsaid: before punctuation or 以上/左右 ("脱贫12.58万、",
+# "减少贫困人口80万以上"), and, for people and households, before the noun it counts ("7.6万贫困人口", "15万农户").
+_SCALED = r"\d(?:\.\d+)?(?:多|余)?[万亿](?:多|余)?"
+_ELIDED = re.compile(_SCALED + r"(?=[、，,；;。）)\]”]|以上|左右|以内|大关|台阶|$)")
+_PEOPLE = re.compile(_SCALED + r"(?:农村|贫困|农民|农牧民|群众|人口|城乡|建档|居民|职工|学生|儿童|老人|移民|劳动力|妇女"
+                     r"|游客|市民|干部|党员|下岗|失业|困难|毕业生|大学生|青年|考生|患者|残疾)")
+_HOUSEHOLDS = re.compile(_SCALED + r"(?:农户|贫困户|居民|家庭|户籍|用户|市场主体|企业)")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit the question asks its figure in, or None when it names none (多少, 增长多少, 几个点, 前几名)."""
+    if _PERCENT_POINT.search(question) or _RANK.search(question):
+        return None
+    for m in _QUESTION.finditer(question):
+        unit, rest = m.group(2), question[m.end():]
+        if unit in _NOT_UNIT and re.match(_NOT_UNIT[unit], rest):
+            if unit == "人" and rest.startswith("民币"):
+                return "钱"
+            continue
+        # 个 counts anything ("几个院士专家" is answered in 人), so it asks no unit; "多少个人" asks for people.
+        if unit == "个" or (m.group(1) and unit != "人"):
+            return None
+        # "多少亿元以上项目" asks for projects, counted by a threshold in 亿元.
+        if re.match(r"\S?(?:以上|以下|以内|左右)", rest):
+            return None
+        if m.group(0).startswith("几") and _LIST.search(question):
+            return None  # "的几家大医院项目有哪些" asks a list
+        return unit
+    return None
+
+
+def _base(unit: str) -> str:
+    """The unit without the scale a question names: 多少亿吨 is answered by 8500万吨."""
+    return unit[1:] if len(unit) > 1 and unit[0] in "万亿" and unit != "万亿" else unit
+
+
+def unit_forms(unit: str) -> tuple[str, ...]:
+    """The counters a figure in `unit` may be written with: its kind, and 元 for 钱."""
+    unit = _base(unit)
+    if unit in ("亿", "万", "万亿"):
+        return (unit,)
+    forms = {unit}
+    for kind in _KINDS:
+        if unit in kind:
+            forms.update(kind)
+    forms.discard("钱")
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def gives_unit(sentence: str, unit: str) -> bool:
+    """Whether the sentence gives a figure in `unit` (or a counter of its kind): "2063万标箱" for 标箱,
+    "近20亿元" for 钱, "36.1万户" for 家, "7.6万贫困人口" for 人."""
+    # Markup and spaces inside a figure ("**1262**家", "1633亿 元"), and full-width digits, are read through.
+    sentence = re.sub(r"[\s*]", "", sentence.translate(_FULL_WIDTH))
+    base, forms = _base(unit), unit_forms(unit)
+    if base in ("亿", "万", "万亿"):
+        pattern = rf"{_NUMERAL}(?:多|余)?{re.escape(base)}|\d{{5,}}"
+    else:
+        pattern = rf"{_NUMERAL}{_SCALE}(?:{'|'.join(re.escape(form) for form in forms)})"
+    return bool(re.search(pattern, sentence) or _ELIDED.search(sentence)
+                or ("人" in forms and _PEOPLE.search(sentence)) or ("户" in forms and _HOUSEHOLDS.search(sentence)))
