@@ -163,6 +163,10 @@ def is_number_question(question: str) -> bool:
     return bool(_NUMBER_QUESTION.search(question))
 
 
+def is_why_question(question: str) -> bool:
+    return bool(_WHY_QUESTION.search(question))
+
+
 def is_list_question(question: str) -> bool:
     return bool(_LIST_QUESTION.search(question))
 

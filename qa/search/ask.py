@@ -20,6 +20,7 @@ from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variant
 from qa.lang.tokens import tokenize
 from qa.lang.towns import town_stem
 from qa.search import answer as ans
+from qa.search import figure_clause
 from qa.search.followup import rewrite
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
@@ -101,6 +102,11 @@ def run(
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
     hits = retrieve(snap, vector(), weights, scope, max(top_k, EVIDENCE_HITS), config)
+    if config.figure_clause_weight and figure_clause.wants_figure(effective):
+        target_of = {doc_id: i for i, t in enumerate(scope.targets) for doc_id in t.doc_ids}
+        hits = figure_clause.rerank(hits, lambda row: snap.chunk(row).text, wordings, config.figure_clause_weight,
+                                    config.figure_clause_depth,
+                                    lambda row: target_of.get(snap.document_of(row).doc_id, -1))
     # The answer may only cite passages that are returned.
     shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
     terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order

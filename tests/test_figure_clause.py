@@ -1,0 +1,45 @@
+"""A number question's passages re-ranked by the clause that says the question and gives a figure."""
+
+from qa.search.figure_clause import figure_clause_cover, rerank, wants_figure
+from qa.search.retrieval import Hit
+
+TALKED = "经济增长目标同2035年远景目标总体衔接，与我国经济长期增长潜力基本吻合。"
+GIVEN = "今年发展主要预期目标是：经济增长4.5%—5%，在实际工作中努力争取更好结果。"
+WORDING = {"经济": 1.0, "增长": 1.0, "目标": 2.0}
+
+
+def test_the_clause_that_gives_a_figure_is_the_one_that_counts() -> None:
+    assert figure_clause_cover(TALKED, [WORDING]) == 0.0  # 2035年 is a date, not a figure
+    assert figure_clause_cover(GIVEN, [WORDING]) == 1.0  # "…预期目标是：经济增长4.5%—5%" says all of it
+    # A clause without a figure says nothing: the second clause of GIVEN has 实际 but no number.
+    assert figure_clause_cover(GIVEN, [{"实际": 1.0}]) == 0.0
+    # The best of the question's wordings counts.
+    assert figure_clause_cover(GIVEN, [{"生产总值": 1.0}]) == 0.0
+    assert figure_clause_cover(GIVEN, [{"生产总值": 1.0}, WORDING]) == 1.0
+
+
+def test_the_passage_giving_the_figure_moves_up() -> None:
+    texts = {1: TALKED, 2: GIVEN, 3: "其他。"}
+    hits = [Hit(1, 0.0500, 0.8, 10.0), Hit(2, 0.0498, 0.8, 9.0), Hit(3, 0.0400, 0.7, 5.0)]
+    ranked = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10)
+    assert [h.row for h in ranked] == [2, 1, 3]
+    assert abs(ranked[0].score - (0.0498 + 0.01)) < 1e-12
+    # Only the first `depth` are re-ranked; the rest keep their order and score.
+    assert rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=1) == hits
+
+
+def test_each_named_report_keeps_a_passage_among_those_shown() -> None:
+    # Rows 1-4 answer for one named report (group 0) and give the figure; row 5 is the other's (group 1), shown 5th.
+    texts = {row: GIVEN for row in range(1, 7)} | {5: TALKED}
+    hits = [Hit(row, 0.05 - row * 0.001, None, 1.0) for row in range(1, 7)]
+    groups = {1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 6: 0}
+    ranked = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10, group_of=groups.__getitem__, shown=5)
+    assert [h.row for h in ranked[:5]] == [1, 2, 3, 4, 5]  # row 6 outscores row 5 now, but row 5 keeps its place
+    free = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10, shown=5)
+    assert [h.row for h in free[:5]] == [1, 2, 3, 4, 6]
+
+
+def test_only_a_figure_asked_for_and_no_reason_re_ranks() -> None:
+    assert wants_figure("国家2026年经济增长目标是多少")
+    assert not wants_figure("2008年国家为什么把CPI目标定在4.8%左右")
+    assert not wants_figure("萧山2021年有哪些重点项目")
