@@ -43,3 +43,4 @@ def test_only_a_figure_asked_for_and_no_reason_re_ranks() -> None:
     assert wants_figure("国家2026年经济增长目标是多少")
     assert not wants_figure("2008年国家为什么把CPI目标定在4.8%左右")
     assert not wants_figure("萧山2021年有哪些重点项目")
+    assert not wants_figure("广西23年北部湾港吞吐量增速全国排第几")  # an ordinal is asked

@@ -27,8 +27,12 @@ def figure_clause_cover(text: str, wordings: Sequence[dict[str, float]]) -> floa
     return best
 
 
+# "排第几", "位次", "排名": an ordinal is asked, which the sentence with the figure seldom says ("增长5.2%、居全国第3").
+_RANK = re.compile(r"第几|排名|位次|排在|排多少|名次")
+
+
 def wants_figure(question: str) -> bool:
-    return ans.is_number_question(question) and not ans.is_why_question(question)
+    return ans.is_number_question(question) and not ans.is_why_question(question) and not _RANK.search(question)
 
 
 def rerank(hits: Sequence[Hit], text_of: Callable[[int], str], wordings: Sequence[dict[str, float]], weight: float,
