@@ -30,7 +30,8 @@ def abbreviations() -> dict[str, str]:
 def _heads(lowered: str) -> list[tuple[int, str]]:
     """(position, head) of each colloquial term in the lower-cased question, in table order, at its first place that
     is not inside a longer head the question says (财政收入 is no 收入 -> 可支配收入; 财政收入和居民收入 still has one)."""
-    found = [(m.start(), head) for head in synonym_table() for m in re.finditer(re.escape(head), lowered)]
+    found = [(m.start(), head) for head in synonym_table() if head in lowered
+             for m in re.finditer(re.escape(head), lowered)]
     spans = [(at, at + len(head)) for at, head in found]
     out: dict[str, int] = {}
     for at, head in found:

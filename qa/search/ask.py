@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from embeddings.encoder import Encoder, start_query
-from qa.core.records import Citation, Filters, Passage, Turn
+from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.nouns import content_nouns, unseen_nouns
@@ -38,8 +38,8 @@ class Response:
     evidence: ans.Evidence
 
 
-def passage_at(snap: Snapshot, row: int, rank: int, score: float) -> Passage:
-    chunk = snap.chunk(row)
+def passage_at(snap: Snapshot, row: int, rank: int, score: float, chunk: Chunk | None = None) -> Passage:
+    chunk = chunk or snap.chunk(row)
     doc = snap.document_of(row)
     page, last = doc.page_at(chunk.start), doc.page_at(chunk.end - 1)
     cite = Citation(doc.doc_id, doc.title, doc.source, chunk.section, chunk.start, chunk.end, page,
@@ -102,13 +102,19 @@ def run(
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
     hits = retrieve(snap, vector(), weights, scope, max(top_k, EVIDENCE_HITS), config)
+    chunks: dict[int, Chunk] = {}  # rendered once, for the re-rank and the passages shown
+
+    def chunk_of(row: int) -> Chunk:
+        if row not in chunks:
+            chunks[row] = snap.chunk(row)
+        return chunks[row]
+
     if config.figure_clause_weight and figure_clause.wants_figure(effective):
         target_of = {doc_id: i for i, t in enumerate(scope.targets) for doc_id in t.doc_ids}
-        hits = figure_clause.rerank(hits, lambda row: snap.chunk(row).text, wordings, config.figure_clause_weight,
-                                    config.figure_clause_depth,
-                                    lambda row: target_of.get(snap.document_of(row).doc_id, -1))
+        hits = figure_clause.rerank(hits, lambda row: chunk_of(row).text, wordings, config.figure_clause_weight,
+                                    config.figure_clause_depth, lambda row: target_of.get(chunk_of(row).doc_id, -1))
     # The answer may only cite passages that are returned.
-    shown = tuple(passage_at(snap, h.row, i + 1, h.score) for i, h in enumerate(hits[:top_k]))
+    shown = tuple(passage_at(snap, h.row, i + 1, h.score, chunk_of(h.row)) for i, h in enumerate(hits[:top_k]))
     terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # The first passages' sentences, split once for every signal that reads them.
     split = [_sentences(passage.text) for passage in shown[:3]]

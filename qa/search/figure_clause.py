@@ -20,10 +20,12 @@ _CLAUSE = re.compile(r"[，,；;。！？!?\n]")
 
 def figure_clause_cover(text: str, wordings: Sequence[dict[str, float]]) -> float:
     """The largest share of the question's terms, in any one wording, that a clause giving a figure says."""
+    weighted = [(w, total) for w in wordings if (total := sum(w.values()))]
     best = 0.0
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(text.lower()):
         if clause and ans.gives_figure(clause):
-            best = max(best, max((ans.coverage(w, clause) for w in wordings if w), default=0.0))
+            for terms, total in weighted:
+                best = max(best, sum(v for t, v in terms.items() if t in clause) / total)
     return best
 
 
