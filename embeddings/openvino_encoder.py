@@ -12,7 +12,6 @@ bf16 is not the default nothing changes (BENCHMARKS.md, "Query encode").
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Callable
@@ -46,10 +45,11 @@ class OpenVINOEncoder:
         # A query encodes while its question is parsed on the caller's thread (`start_query`), so the query model
         # leaves that thread a core. On 2 cores: the seeds' `/ask` p50 at concurrency 8 went 38.7–41.6 → 31.4–31.7 ms,
         # at concurrency 1 it stayed within run-to-run noise, and the encode alone is slower (2.6 → 3.2 ms).
-        query_threads = threads or max(1, (os.cpu_count() or 2) - 1)
-        self._latency = core.compile_model(
-            model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32",
-                           "INFERENCE_NUM_THREADS": str(query_threads)})
+        latency = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32", **extra}
+        self._latency = core.compile_model(model, "CPU", latency)
+        chosen = int(self._latency.get_property("INFERENCE_NUM_THREADS"))  # OpenVINO's: the physical cores it may use
+        if not threads and chosen > 1:
+            self._latency = core.compile_model(model, "CPU", {**latency, "INFERENCE_NUM_THREADS": str(chosen - 1)})
         self._throughput = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "THROUGHPUT", **extra})
         self._streams = int(self._throughput.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         self._query = self._latency.create_infer_request()

@@ -28,15 +28,18 @@ def test_the_passage_giving_the_figure_moves_up() -> None:
     assert rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=1) == hits
 
 
-def test_each_named_report_keeps_a_passage_among_those_shown() -> None:
-    # Rows 1-4 answer for one named report (group 0) and give the figure; row 5 is the other's (group 1), shown 5th.
-    texts = {row: GIVEN for row in range(1, 7)} | {5: TALKED}
+def test_named_reports_keep_their_places_and_the_shown_scores_stay_in_order() -> None:
+    # Two named reports alternate (rows 1, 3, 5 answer for report 0; rows 2, 4, 6 for report 1). Report 0's later
+    # passages give the figure; they move up within report 0's places, never into report 1's.
+    texts = {1: TALKED, 2: GIVEN, 3: GIVEN, 4: TALKED, 5: GIVEN, 6: GIVEN}
     hits = [Hit(row, 0.05 - row * 0.001, None, 1.0) for row in range(1, 7)]
-    groups = {1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 6: 0}
-    ranked = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10, group_of=groups.__getitem__, shown=5)
-    assert [h.row for h in ranked[:5]] == [1, 2, 3, 4, 5]  # row 6 outscores row 5 now, but row 5 keeps its place
-    free = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10, shown=5)
-    assert [h.row for h in free[:5]] == [1, 2, 3, 4, 6]
+    group = {row: (row + 1) % 2 for row in range(1, 7)}.__getitem__
+    ranked = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10, group_of=group)
+    assert [group(h.row) for h in ranked] == [0, 1, 0, 1, 0, 1]
+    assert [h.row for h in ranked] == [3, 2, 5, 6, 1, 4]
+    assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:], strict=False))
+    free = rerank(hits, texts.__getitem__, [WORDING], weight=0.01, depth=10)
+    assert [h.row for h in free] == [2, 3, 5, 6, 1, 4]
 
 
 def test_only_a_figure_asked_for_and_no_reason_re_ranks() -> None:

@@ -299,3 +299,17 @@ def test_a_year_fixed_by_as_of_has_to_have_its_report(fake_service: QAService) -
     soft = fake_service.ask("杭州去年新增了几家上市公司")
     assert soft.passages[0].citation.doc_id == "001_9ecc862bbb333f7d"
     assert soft.reason is None or "没有杭州市" not in soft.reason
+
+
+@pytest.mark.parametrize(("question", "doc_id"), [
+    ("萧山2024年新增城镇就业多少人", "002_41568aa1710098f8"),
+    ("钱塘区新建了多少所学校", "004_bfa3ef6ae9a59b07"),
+])
+def test_the_figure_re_rank_keeps_the_named_place_first(lexical_service: QAService, question: str, doc_id: str) -> None:
+    # A narrow scope's few passages are followed by others from the whole index; the re-rank by the clause
+    # giving a figure must not lift 杭州's "城镇新增就业25万人" above 萧山's own passages.
+    found = lexical_service.ask(question, top_k=5)
+    ids = [p.citation.doc_id for p in found.passages]
+    assert ids[0] == doc_id, ids
+    first_other = next((i for i, d in enumerate(ids) if d != doc_id), len(ids))
+    assert all(d != doc_id for d in ids[first_other:]), ids

@@ -30,6 +30,8 @@ from qa.search import answer as ans
     ("这几家企业产值一共多少亿元", "亿元"),  # 这几家 is "these few"
     ("萧山2021年的几家大医院项目有哪些", None),
     ("出口了多少人民币的货", "钱"),
+    ("减免了多少个人所得税", None),  # 个人所得税, not people
+    ("引进了多少个人才项目", None),
 ])
 def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit
@@ -56,6 +58,10 @@ def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
     ("安全转移8.7万贫困人口。", "人", True),  # 万 before the people it counts
     ("新增市场主体**1262**家。", "家", True),  # markup inside a figure
     ("全年粮食产量1633亿 斤。", "吨", True),
+    ("城镇新增就业1.2万[1]", "人", True),  # the answer line's marker follows a figure with its counter unsaid
+    ("接待游客1.2亿人次。", "万", True),  # any scale answers a scale
+    ("财政收入8500万元。", "亿", True),
+    ("地区生产总值1.81万亿。", "亿元", True),
 ])
 def test_a_figure_in_the_unit(sentence: str, unit: str, gives: bool) -> None:
     assert gives_unit(sentence, unit) is gives

@@ -21,7 +21,8 @@ _UNIT = "|".join(sorted(_ASKED, key=len, reverse=True))
 _QUESTION = re.compile(r"(?:(?<![哪这那前后近好十百千万两三四五六七八九的第])几|多少)(个)?(" + _UNIT + r")")
 # A unit-looking character that opens another word: 名额, 家庭, 天然气, 户籍, 台账, 条件, 项目, 人民币.
 _NOT_UNIT = {"名": "额|次|义|单|称|牌|录", "家": "庭|长|属|族|乡|具|电|园|门", "户": "籍|口|型", "天": "然|数|津|河|空|气",
-             "台": "账|阶|风|湾|州|商|胞", "条": "件|例|款|约|码", "人": "民币|均", "吨": "位", "所": "得|有|属|以",
+             "台": "账|阶|风|湾|州|商|胞", "条": "件|例|款|约|码", "人": "民币|均|所得|才|体|户|大", "吨": "位",
+             "所": "得|有|属|以",
              "项": "目", "座": "谈|位", "张": "家", "套": "餐"}
 _RANK = re.compile(r"(?:第|前|排|排名)(?:多少|几)(?:名|位)")  # 前几名 asks a rank
 _LIST = re.compile(r"哪些|哪几|分别是什么|是什么|叫什么|名单|名称")
@@ -49,8 +50,9 @@ _NUMERAL = r"(?:\d[\d,，]*(?:\.\d+)?|[一二三四五六七八九十两百千�
 _SCALE = r"(?:多|余|近|超)?(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?(?:多|余)?(?:个)?"
 # A scale with no counter after it leaves the counter unsaid: before punctuation or 以上/左右 ("脱贫12.58万、",
 # "减少贫困人口80万以上"), and, for people and households, before the noun it counts ("7.6万贫困人口", "15万农户").
-_SCALED = r"\d(?:\.\d+)?(?:多|余)?[万亿](?:多|余)?"
-_ELIDED = re.compile(_SCALED + r"(?=[、，,；;。）)\]”]|以上|左右|以内|大关|台阶|$)")
+_SCALED = r"\d(?:\.\d+)?(?:多|余)?(?:万亿|[万亿])(?:多|余)?"
+# `[` opens the answer line's citation marker ("…脱贫12.58万[1]").
+_ELIDED = re.compile(_SCALED + r"(?=[、，,；;。）)\[\]”]|以上|左右|以内|大关|台阶|$)")
 _PEOPLE = re.compile(_SCALED + r"(?:农村|贫困|农民|农牧民|群众|人口|城乡|建档|居民|职工|学生|儿童|老人|移民|劳动力|妇女"
                      r"|游客|市民|干部|党员|下岗|失业|困难|毕业生|大学生|青年|考生|患者|残疾)")
 _HOUSEHOLDS = re.compile(_SCALED + r"(?:农户|贫困户|居民|家庭|户籍|用户|市场主体|企业)")
@@ -104,7 +106,8 @@ def gives_unit(sentence: str, unit: str) -> bool:
     sentence = re.sub(r"[\s*]", "", sentence.translate(_FULL_WIDTH))
     base, forms = _base(unit), unit_forms(unit)
     if base in ("亿", "万", "万亿"):
-        pattern = rf"{_NUMERAL}(?:多|余)?{re.escape(base)}|\d{{5,}}"
+        # Any scale answers a scale: 多少万 is answered by "1.2亿人次", 多少亿 by "8500万元".
+        pattern = rf"{_NUMERAL}(?:多|余)?(?:万亿|亿|万)|\d{{5,}}"
     else:
         pattern = rf"{_NUMERAL}{_SCALE}(?:{'|'.join(re.escape(form) for form in forms)})"
     return bool(re.search(pattern, sentence) or _ELIDED.search(sentence)

@@ -110,14 +110,24 @@ def run(
         return chunks[row]
 
     if config.figure_clause_weight and figure_clause.wants_figure(effective):
-        target_of = {doc_id: i for i, t in enumerate(scope.targets) for doc_id in t.doc_ids}
-        hits = figure_clause.rerank(hits, lambda row: chunk_of(row).text, wordings, config.figure_clause_weight,
-                                    config.figure_clause_depth, lambda row: target_of.get(chunk_of(row).doc_id, -1))
+        target_of: dict[str, int] = {}
+        for i, t in enumerate(scope.targets):
+            for doc_id in t.doc_ids:
+                target_of.setdefault(doc_id, i)  # as `groups` below: a report two targets share is the first's
+        # Passages from outside a narrow scope fill the list after its own ones: they stay after them.
+        inside = set(scope.doc_ids) if scope.doc_ids is not None else None
+        depth = next((i for i, h in enumerate(hits[:config.figure_clause_depth])
+                      if inside is not None and chunk_of(h.row).doc_id not in inside), config.figure_clause_depth)
+        ranked = figure_clause.rerank(hits, lambda row: chunk_of(row).text, wordings, config.figure_clause_weight,
+                                      depth, lambda row: target_of.get(chunk_of(row).doc_id, -1))
+    else:
+        ranked = list(hits)
     # The answer may only cite passages that are returned.
-    shown = tuple(passage_at(snap, h.row, i + 1, h.score, chunk_of(h.row)) for i, h in enumerate(hits[:top_k]))
+    shown = tuple(passage_at(snap, h.row, i + 1, h.score, chunk_of(h.row)) for i, h in enumerate(ranked[:top_k]))
     terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # The first passages' sentences, split once for every signal that reads them.
     split = [_sentences(passage.text) for passage in shown[:3]]
+    # The retrieval signals (dense margin, BM25 share) are read in retrieval order, as the model was fitted.
     evidence = gather(effective, wordings, info, scope, hits, shown, split)
     said = [sent for sentences_of in split for sent in sentences_of]
     evidence = replace(evidence, unseen=unseen, noun_adjacency=_noun_adjacency(nouns, said),
@@ -127,7 +137,7 @@ def run(
     # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
     # five-year review) is left to the model.
     if info.horizons and not _reviewed(snap, scope, max(info.horizons)):
-        evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in hits[:3]]))
+        evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in ranked[:3]]))
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])

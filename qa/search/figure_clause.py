@@ -38,16 +38,18 @@ def wants_figure(question: str) -> bool:
 
 
 def rerank(hits: Sequence[Hit], text_of: Callable[[int], str], wordings: Sequence[dict[str, float]], weight: float,
-           depth: int, group_of: Callable[[int], int] = lambda row: 0, shown: int = 5) -> list[Hit]:
-    """The first `depth` hits with `weight` times their figure clause's cover added, re-sorted. A named report
-    (`group_of`: which one a passage answers for, -1 for none) that had a passage among the first `shown` keeps its
-    best one there: a question naming several reports shows each of them as before."""
+           depth: int, group_of: Callable[[int], int] = lambda row: 0) -> list[Hit]:
+    """The first `depth` hits with `weight` times their figure clause's cover added, re-sorted within their group
+    (`group_of`: the named report a passage answers for) in the places the group held: a question naming several
+    reports keeps them alternating, its best passage of each first, and the scores shown stay in order."""
     head = [replace(h, score=h.score + weight * figure_clause_cover(text_of(h.row), wordings)) for h in hits[:depth]]
-    ranked = sorted(head, key=lambda h: (-h.score, h.row))
-    had = [g for g in dict.fromkeys(group_of(h.row) for h in hits[:shown]) if g >= 0]
-    for group in had:
-        if all(group_of(h.row) != group for h in ranked[:shown]):
-            best = next(h for h in ranked if group_of(h.row) == group)
-            ranked.remove(best)
-            ranked.insert(shown - 1, best)
+    groups = [group_of(h.row) for h in head]
+    ordered = {g: iter(sorted((h for h, hg in zip(head, groups, strict=True) if hg == g), key=lambda h: (-h.score, h.row)))
+               for g in dict.fromkeys(groups)}
+    ranked = [next(ordered[g]) for g in groups]
+    if len(ordered) > 1:
+        # Slots keep their group, not their score: a later slot may now outscore an earlier one of another group.
+        for i in range(1, len(ranked)):
+            if ranked[i].score > ranked[i - 1].score:
+                ranked[i] = replace(ranked[i], score=ranked[i - 1].score)
     return ranked + list(hits[depth:])
