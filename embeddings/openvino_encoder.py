@@ -42,14 +42,8 @@ class OpenVINOEncoder:
         core = ov.Core()
         model = core.read_model(str(xml))
         extra = {"INFERENCE_NUM_THREADS": str(threads)} if threads else {}
-        # A query encodes while its question is parsed on the caller's thread (`start_query`), so the query model
-        # leaves that thread a core. On 2 cores: the seeds' `/ask` p50 at concurrency 8 went 38.7–41.6 → 31.4–31.7 ms,
-        # at concurrency 1 it stayed within run-to-run noise, and the encode alone is slower (2.6 → 3.2 ms).
-        latency = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32", **extra}
-        self._latency = core.compile_model(model, "CPU", latency)
-        chosen = int(self._latency.get_property("INFERENCE_NUM_THREADS"))  # OpenVINO's: the physical cores it may use
-        if not threads and chosen > 1:
-            self._latency = core.compile_model(model, "CPU", {**latency, "INFERENCE_NUM_THREADS": str(chosen - 1)})
+        self._latency = core.compile_model(
+            model, "CPU", {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32", **extra})
         self._throughput = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "THROUGHPUT", **extra})
         self._streams = int(self._throughput.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
         self._query = self._latency.create_infer_request()
