@@ -85,7 +85,7 @@ def run(
     vector = pending_vector(encoder, snap, effective)
     info = parse_query(effective, matcher, today)
     if as_of:
-        # A caller who says when the question is asked has fixed 去年: it no longer falls back to the newest report.
+        # A caller who says when the question is asked has fixed 今年/去年/明年: no fallback to the newest report.
         info = replace(info, relative=False)
     scope = scope_for(snap, info, filters, matcher)
     # Places and years chose the scope; left in the BM25 query they would favour any passage that names them.
@@ -109,11 +109,11 @@ def run(
             chunks[row] = snap.chunk(row)
         return chunks[row]
 
+    target_of: dict[str, int] = {}  # the named report (target) a passage answers for; a shared one is the first's
+    for i, t in enumerate(scope.targets):
+        for doc_id in t.doc_ids:
+            target_of.setdefault(doc_id, i)
     if config.figure_clause_weight and figure_clause.wants_figure(effective):
-        target_of: dict[str, int] = {}
-        for i, t in enumerate(scope.targets):
-            for doc_id in t.doc_ids:
-                target_of.setdefault(doc_id, i)  # as `groups` below: a report two targets share is the first's
         # Passages from outside a narrow scope fill the list after its own ones: they stay after them.
         inside = set(scope.doc_ids) if scope.doc_ids is not None else None
         depth = next((i for i, h in enumerate(hits[:config.figure_clause_depth])
@@ -145,7 +145,7 @@ def run(
     unnamed_towns = [town for town in info.towns if not any(town_stem(town) in p.text for p in shown[:3])]
     if unnamed_towns:
         evidence = replace(evidence, missing_town=unnamed_towns[0])
-    groups = [next((i for i, t in enumerate(scope.targets) if p.citation.doc_id in t.doc_ids), -1) for p in shown]
+    groups = [target_of.get(p.citation.doc_id, -1) for p in shown]
     # The newest report speaks of the year before it too (2026's review of 2025).
     asked = (*info.years, *info.horizons, *((info.now, info.now - 1) if info.now else ()))
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked)
