@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from qa.lang.figures import gives_figure
 from qa.search import answer as ans
 from qa.search.answer import extract
 
@@ -94,10 +95,10 @@ def test_a_figure_in_words_is_a_number() -> None:
 def test_a_date_or_an_item_number_is_no_figure() -> None:
     for figure in ("经济增长4.5%—5%", "派出318名医务工作者", "国民生产总值增长百分之六", "建设十大工程", "3.5万亿元",
                    "一百个项目"):
-        assert ans.gives_figure(figure), figure
+        assert gives_figure(figure), figure
     for none in ("经济增长目标同2035年远景目标总体衔接", "2021年1月5日在杭州", "3.全力推进“腾笼换鸟”", "到2025年",
                  "力争经济总量再上一个新台阶"):
-        assert not ans.gives_figure(none), none
+        assert not gives_figure(none), none
     # The target sentence with no figure scores the question's terms best; the number bonus goes to the one that
     # gives the figure, so a 多少 question is answered with it.
     text = "经济增长目标同2035年远景目标总体衔接。全区经济增长12%。"

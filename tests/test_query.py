@@ -39,6 +39,18 @@ TODAY = dt.date(2026, 11, 23)
     ("我国2023年GDP", [NATIONAL]),
     ("15年总理报告里说的双引擎", [NATIONAL]),
     ("杭州新增多少家国家高新技术企业", ["杭州市"]),  # 国家 yields to the specific place
+    # A national word that opens a designation or a ranking names no level, with no other place named either.
+    ("新增国家高新技术企业多少家", []),
+    ("国家级经开区排名第几", []),
+    ("全国文明城市拿了几连冠", []),
+    ("钱江世纪城想挤进全国CBD前几名", []),
+    ("中国视谷在哪个平台建设", []),
+    # Followed by a year, a metric or a particle, it is the country.
+    ("全国城镇新增就业多少", [NATIONAL]),
+    ("全国城市化率", [NATIONAL]),
+    ("中国的GDP增速", [NATIONAL]),
+    ("国家2024年赤字率定的多少", [NATIONAL]),
+    ("国家一五计划五年基本建设投资", [NATIONAL]),
     ("杭州湾跨海大桥", []),  # a landmark, not the city
     ("钱塘江两岸", []),
     ("浙江大学的科研经费", []),
@@ -117,6 +129,8 @@ def test_years_in_every_spelling(question: str, years: tuple, relative: bool, al
     ("萧山2024年定了多少个重点项目", "target"),
     ("浙江2021年GDP目标完成了吗", "outcome"),  # whether the target was met: the next report's review says
     ("浙江2021年GDP目标有没有实现", "outcome"),
+    ("杭州2020年各种政府债一共争取到多少钱", "outcome"),  # 争取到: obtained, not striven for
+    ("杭州2021年要争取多少专项债", "target"),
     ("杭州数字经济", "other"),
 ])
 def test_intent(question: str, intent: str) -> None:

@@ -108,6 +108,16 @@ def test_a_year_with_no_report_says_which_years_exist(fake_service: QAService) -
     assert result.reason == "没有萧山区2030年的政府工作报告（已索引：萧山区 2021, 2024）"
 
 
+def test_a_year_with_no_report_is_answered_where_a_later_report_gives_that_year_s_figure(
+        fake_service: QAService) -> None:
+    # 钱塘区 has only its 2021 report, which says "地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元".
+    said = fake_service.ask("钱塘新区2019年GDP和工业总产值分别多少")
+    assert said.answerable and "1100亿元" in said.answer and "2900亿元" in said.answer
+    # It names 2017 nowhere: still no report for that year.
+    unsaid = fake_service.ask("钱塘区2017年GDP和工业总产值分别多少")
+    assert not unsaid.answerable and unsaid.reason == "没有钱塘区2017年的政府工作报告（已索引：钱塘区 2021）"
+
+
 def test_a_plan_horizon_is_looked_for_in_the_reports_before_it(fake_service: QAService) -> None:
     # 2030 is years ahead: a target for it can only be in an earlier report, and these never name 2030.
     result = fake_service.ask("萧山2030年GDP增长目标是多少")

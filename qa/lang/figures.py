@@ -30,3 +30,16 @@ def figures(sentence: str) -> tuple[Figure, ...]:
         out.append(Figure(m.group(0), float(m.group("low")), float(high) if high else None, m.group("unit"),
                           m.group("qual") or ""))
     return tuple(out)
+
+
+# What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
+# number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it.
+_ANY_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))"
+                         r"|百分之[零一二三四五六七八九十点]+"
+                         r"|(?:[两二三四五六七八九十百千万亿]|一[一二三四五六七八九十百千万亿])[一二三四五六七八九十百千万亿]*"
+                         r"(?:个|项|件|大|条|所|家)")  # 一个新台阶 counts nothing
+
+
+def gives_figure(sentence: str) -> bool:
+    """Whether the sentence gives a figure at all, with or without a unit (digits, 百分之六, 十大)."""
+    return bool(_ANY_FIGURE.search(sentence))

@@ -18,6 +18,20 @@ NATIONAL = "国务院"
 # Words that name the national level. They count only when no other place is named, since
 # "杭州…国家高新技术企业" asks about 杭州.
 NATIONAL_WORDS = ("国务院", "中央政府", "总理", "全国", "我国", "国家", "中国")  # 总理: "15年总理报告"
+# A national word that opens a designation or a ranking names no level: 国家高新技术企业, 国家级开发区, 全国文明城市,
+# 全国第一, 全国CBD前几名, 中国视谷, 中国最具幸福感城市. "国家2024年赤字率", "全国城镇新增就业", "中国的GDP" are the
+# country's. What follows the word decides; a year, a metric or a particle after it leaves it a place.
+_TITLES = r"(?:基地|中心|园区|示范区|试验区|开发区|高新区|名单|序列|称号|品牌|平台|百强|十强|500强)"
+_DESIGNATION = r"[^，。？?！!、\d年]{0,6}?" + _TITLES
+_NATIONAL_MODIFIER = {
+    "国家": re.compile(r"级|高新|实验室|重点|[一二三四五]级|[AＡ]{3,5}|中心城市|示范|试点|首批|森林|园林|卫生"
+                     r"|历史文化|全域|大学科技园|工程技术|技术创新|自主创新|知识产权|物流枢纽|湿地|地理标志|创新型"
+                     r"|专精特新|" + _DESIGNATION),
+    "全国": re.compile(r"文明|第[一二三四五六七八九十\d]|前[一二三四五六七八九十\d几]|排|首位|首个|首批|首家|领先|份额|CBD"
+                     r"|示范|试点|先进|劳模|劳动模范|优秀|唯一|率先|同类|城市[^化]|" + _DESIGNATION),
+    "中国": re.compile(r"视谷|最具|制造|特色|式|[（(]|[^，。？?！!、\d年的]{0,4}?(?:城市|之城|名城|之都|峰会|论坛|大会|博览会"
+                     r"|自贸|综试区|谷|奖)|" + _DESIGNATION),
+}
 # Names of groups of places, reviewed by hand: a question about 京津冀 asks about each of the three.
 GROUPS: dict[str, tuple[str, ...]] = {
     "京津冀": ("北京市", "天津市", "河北省"),
@@ -138,7 +152,8 @@ class PlaceMatcher:
             size = self._key_at(text, i, quoted)
             if size:
                 key = text[i: i + size]
-                raw.append((i, i + size, key, self._keys[key], key in GROUPS))
+                if not _national_modifier(key, text, i + size):
+                    raw.append((i, i + size, key, self._keys[key], key in GROUPS))
             elif size := self._abbreviation_run(text, i, quoted):
                 raw.append((i, i + size, text[i: i + size], self._abbreviated(text[i: i + size]), True))
             i += size or 1
@@ -254,3 +269,9 @@ def _word_ends(text: str) -> frozenset[int]:
         at += len(word)
         ends.add(at)
     return frozenset(ends)
+
+
+def _national_modifier(key: str, text: str, end: int) -> bool:
+    """Whether a national word ending at `end` opens a designation or a ranking ("国家高新技术企业", "全国第一")."""
+    pattern = _NATIONAL_MODIFIER.get(key)
+    return bool(pattern and pattern.match(text, end))

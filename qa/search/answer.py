@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from qa.ingest.chunking import sentences
+from qa.lang.figures import gives_figure
 from qa.lang.query import digit_years
 from qa.lang.tokens import tokenize
-from qa.lang.units import asked_unit, gives_unit
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
+from qa.search.given import later_target_year, not_given
 
 NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
@@ -31,16 +32,6 @@ _SHORTFALL_QUESTION = re.compile(r"没完成|未完成|没有完成|没达到|�
 _SHORTFALL = re.compile(r"未完成|没有完成|未达到|没有达到|未能实现|没有实现|未实现|低于|除[^。；]{1,40}以外|差距")
 _REASON = re.compile(r"综合考虑|主要是|主要考虑|是为了|因为|由于|着重说明|有利于|旨在|目的是|考虑到")
 _NUMBER = re.compile(r"\d|百分之[零一二三四五六七八九十]|[一二三四五六七八九十百千万亿]+(?:个|项|件|大|条|所|家)")
-# What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
-# number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it.
-_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))"
-                     r"|百分之[零一二三四五六七八九十点]+"
-                     r"|(?:[两二三四五六七八九十百千万亿]|一[一二三四五六七八九十百千万亿])[一二三四五六七八九十百千万亿]*"
-                     r"(?:个|项|件|大|条|所|家)")  # 一个新台阶 counts nothing
-
-
-def gives_figure(sentence: str) -> bool:
-    return bool(_FIGURE.search(sentence))
 
 FEATURES = ("coverage", "sentence_coverage", "rare_term", "dense_margin", "lexical_share", "number_question",
             "number_found", "list_question", "scoped", "preferred_missing", "noun_adjacency", "nouns_with_figure")
@@ -180,7 +171,8 @@ _YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3,
             wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (),
-            years: Sequence[int] = ()) -> list[tuple[int, str]]:
+            years: Sequence[int] = (), planned: Callable[[int, str], bool] | None = None,
+            planned_cost: float = 0.15) -> list[tuple[int, str]]:
     """Best sentences as (passage index, sentence), in reading order of the passages. A sentence is scored in
     the question's best single wording (the question's, or with one term in the reports' words), never in all
     at once: "经济增长目标" must not pick a clause about 单位国内生产总值 because GDP's synonyms include it.
@@ -214,6 +206,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
                 said = {int(y) for y in _YEAR_SAID.findall(digit_years(sent))}  # old reports: 一九五七年
                 if said and not said & asked:
                     score -= 0.15
+            if planned is not None and score > 0 and planned(p_idx, sent):
+                score -= planned_cost  # a later report's target, where a past year's result is asked
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
@@ -244,14 +238,31 @@ def _each_named(chosen: Sequence[tuple[float, int, int, str]], ranked: Sequence[
     return out
 
 
+# How much of the question a result sentence must say to stand in for a line of targets: chosen on the tuning
+# halves (the sentences that answered lay at 0.49 and above, those that did not at 0.23 and below).
+RESULT_COVER = 0.45
+
+
+def _answers_year(sent: str, weights: dict[str, float], wordings: Sequence[dict[str, float]],
+                  years: Sequence[int]) -> bool:
+    """Whether a sentence gives a figure, says enough of the question, and names no year but other ones."""
+    said = {int(y) for y in _YEAR_SAID.findall(digit_years(sent))}
+    cover = max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
+    return gives_figure(sent) and cover >= RESULT_COVER and not (said and years and not said & set(years))
+
+
 def format_answer(picked: list[tuple[int, str]]) -> str:
     """Sentences joined with `[n]` markers (1-based passage ranks)."""
     return "".join(f"{sent}[{p + 1}]" for p, sent in picked)
 
 
 def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
-           wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (), years: Sequence[int] = ()) -> Verdict:
-    """The one answerability decision, its confidence and the answer line that goes with it."""
+           wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (), years: Sequence[int] = (),
+           outcome_years: Sequence[int] = (), report_years: Sequence[int | None] = (),
+           planning: Sequence[bool] = ()) -> Verdict:
+    """The one answerability decision, its confidence and the answer line that goes with it. `outcome_years`: the
+    years whose results a 多少 question asks; `report_years` and `planning`: each passage's report year and whether
+    its section plans."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}。", 0.02, reason)
@@ -270,16 +281,27 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     fitted = fitted or model()
     confidence = fitted.probability(ev)
-    picked = extract(question, [t.replace("\n", "") for t in texts], weights, wordings=wordings,
-                     groups=groups, years=years) if texts else []
-    unit = asked_unit(question)
+    flat = [t.replace("\n", "") for t in texts]
+    def planned(p: int, sent: str) -> bool:
+        return later_target_year([(p, sent)], flat, report_years, outcome_years, planning) is not None
+
+    picked = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
+                     planned=planned if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
-        if unit is None or gives_unit(line, unit):
+        missing = not_given(question, line, picked, flat, report_years, outcome_years, planning)
+        if missing is not None and outcome_years and later_target_year(picked, flat, report_years, outcome_years,
+                                                                       planning) is not None:
+            # Only targets in the line: the best sentences that are not ("完成造林面积298.65万亩" in the review, below
+            # "完成植树造林230万亩以上" in the plan), if they give a figure.
+            results = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
+                              planned=planned, planned_cost=10.0)
+            if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
+                picked, line = results, format_answer(results)
+                missing = not_given(question, line, picked, flat, report_years, outcome_years, planning)
+        if missing is None:
             return Verdict(True, line, round(confidence, 3))
-        # "多少亿吨" answered by a count of 标箱 answers nothing: the figure asked for is not given.
-        reason = f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
-        return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
+        return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)
     if ev.unseen:
         reason = "报告中没有提到" + "、".join(f"“{noun}”" for noun in ev.unseen[:3])
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -12,9 +13,10 @@ from embeddings.encoder import Encoder, start_query
 from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
+from qa.lang.figures import gives_figure
 from qa.lang.nouns import content_nouns, unseen_nouns
 from qa.lang.places import PlaceMatcher, short_name
-from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.query import QueryInfo, digit_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.script import as_read
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
@@ -22,6 +24,7 @@ from qa.lang.towns import town_stem
 from qa.search import answer as ans
 from qa.search import figure_clause
 from qa.search.followup import rewrite
+from qa.search.given import plans
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
 
@@ -138,6 +141,11 @@ def run(
     # five-year review) is left to the model.
     if info.horizons and not _reviewed(snap, scope, max(info.horizons)):
         evidence = replace(evidence, missing_horizon=_unmentioned_horizon(info, [_context(snap, h.row) for h in ranked[:3]]))
+    # "钱塘新区2019年GDP多少", and only the 2021 report indexed: it is no answer unless a passage found there says that
+    # year's figure in so many words ("地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元").
+    if evidence.missing_year and scope.year_uncovered and info.intent != "target" \
+            and _year_said(info.years, terms, split, bool(evidence.number_question)):
+        evidence = replace(evidence, missing_year=None)
     unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
@@ -148,7 +156,12 @@ def run(
     groups = [target_of.get(p.citation.doc_id, -1) for p in shown]
     # The newest report speaks of the year before it too (2026's review of 2025).
     asked = (*info.years, *info.horizons, *((info.now, info.now - 1) if info.now else ()))
-    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked)
+    # A 多少 question about a year's results ("2020年…增长了多少") is not answered by a later report's targets.
+    outcome = info.years if info.intent == "outcome" and ans.is_number_question(effective) else ()
+    report_years = [snap.documents[p.citation.doc_id].year for p in shown]
+    planning = [plans(p.citation.section) for p in shown]
+    verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked,
+                         outcome, report_years, planning)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
@@ -193,6 +206,17 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     )
 
 
+def _year_said(years: Sequence[int], terms: dict[str, float], split: Sequence[list[str]], figure: bool) -> bool:
+    """Whether one of the first passages' sentences names an asked year (not as a comparison's base: "比2019年",
+    "是2015年的1.72倍"),
+    says at least half of the question and, for a 多少 question, gives a figure."""
+    if not years:
+        return False
+    said = re.compile("|".join(rf"(?<![比较于是为与同\d]){y}年(?!的)" for y in years))
+    return any(said.search(digit_years(sent)) and ans.coverage(terms, sent) >= 0.5 and (not figure or gives_figure(sent))
+               for sentences_of in split for sent in sentences_of)
+
+
 def _noun_adjacency(nouns_per_wording: Sequence[list[str]], said: Sequence[str]) -> float:
     """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
     wordings = [nouns for nouns in nouns_per_wording if nouns]
@@ -213,7 +237,7 @@ def _nouns_with_figure(nouns_per_wording: Sequence[list[str]], said: Sequence[st
     wordings = [nouns for nouns in nouns_per_wording if nouns]
     if not wordings:
         return 1.0
-    giving = [sent.lower() for sent in said if not figure or ans.gives_figure(sent)]
+    giving = [sent.lower() for sent in said if not figure or gives_figure(sent)]
     weights = [{n: weight(n) for n in nouns} for nouns in wordings]
     return max((sum(w for n, w in ws.items() if n in sent) / (sum(ws.values()) or 1.0) for ws in weights for sent in giving),
                default=0.0)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from qa.lang.figures import gives_figure
 from qa.search import answer as ans
 from qa.search.retrieval import Hit
 
@@ -23,7 +24,7 @@ def figure_clause_cover(text: str, wordings: Sequence[dict[str, float]]) -> floa
     weighted = [(w, total) for w in wordings if (total := sum(w.values()))]
     best = 0.0
     for clause in _CLAUSE.split(text.lower()):
-        if clause and ans.gives_figure(clause):
+        if clause and gives_figure(clause):
             for terms, total in weighted:
                 best = max(best, sum(v for t, v in terms.items() if t in clause) / total)
     return best

@@ -53,6 +53,9 @@ class Scope:
     horizon: bool = False  # the question asks about a plan horizon (到2025年): a heading for one year is not it
     inner: tuple[tuple[str, str], ...] = ()  # (place, indexed ancestor): 仁怀市 has no report, 遵义市's may name it
     phrases: tuple[str, ...] = ()  # quoted names the question asks about, looked for verbatim
+    # No report of the place is of the asked year or the next (which reviews it); not set when only the report
+    # a target or a stated outcome needs is missing and its neighbour is indexed.
+    year_uncovered: bool = False
 
 
 def filter_documents(docs: Sequence[Document], filters: Filters, matcher: PlaceMatcher) -> list[Document]:
@@ -227,7 +230,7 @@ def _resolve(info: QueryInfo, docs: Sequence[Document]) -> Scope:
     existing = (summarize([d for p in places for d in by_region[p]]),) if places else ((indexed,) if indexed else ())
     if not chosen:
         return Scope(tuple(d.doc_id for d in pool) if places else None, missing_place=missing_place,
-                     missing_year=missing_year, existing=existing)
+                     missing_year=missing_year, existing=existing, year_uncovered=missing_year is not None)
     multi = len(targets) > 1 and (len(places) > 1 or len(info.years) <= 4)
     return Scope(tuple(sorted(chosen)), tuple(targets) if multi else (), prior, missing_place, missing_report, existing,
                  preferred_missing=preferred_missing)

@@ -1,0 +1,101 @@
+"""Whether the answer line gives what the question asks: a figure in the asked unit, a rank, the asked year's result.
+
+A line that talks about the question's topic without giving what it asks answers nothing, and says so: "多少亿吨"
+is not answered by a count of 标箱 (`qa.lang.units`), "在全省排第几" by a growth rate (`qa.lang.ranks`), nor a past
+year's result by a later report's targets (below).
+
+"钱塘区2020年居民人均可支配收入多少" asks what happened in 2020; the 2021 report's "城乡居民收入倍差控制在1.8以内"
+and "城镇登记失业率控制在3.5%以内" are what 2021 and the years after are meant to reach. A report reviews the years
+before it in results ("增长3.9%", "比上年增长7.8%") and plans its own in targets ("7%左右", "力争", "预期目标"):
+when every figure the line gives is such a target, set after the asked year, the figure asked for is not given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.lang.figures import gives_figure
+from qa.lang.ranks import asks_rank_only, gives_rank
+from qa.lang.stance import stance
+from qa.lang.units import asked_unit, gives_unit
+
+_CLAUSE = re.compile(r"[，,：:、；;]")
+_FULL_STOP = re.compile(r"[。！？!?]")
+# A list of targets says so once, before its first item; the items after it carry no target word of their own.
+_LEAD = re.compile(r"预期目标|主要目标|目标是|目标为|力争")
+# "预计全年地区生产总值突破2200亿元": the report's estimate of the year just ended is that year's result.
+_ESTIMATE = re.compile(r"预计")
+# The part of a report that plans: its heading says so ("二、2024年工作安排", "今年的主要任务") and does not review
+# ("一、2023年工作回顾"). 计划 alone is no sign: "“十五”计划开局良好" heads a review.
+_PLANNING = re.compile(r"安排|目标任务|主要任务|工作任务|重点工作|总体要求|预期目标|主要目标|工作部署|打算|建议|展望")
+_REVIEWING = re.compile(r"回顾|过去|成绩|成就|一年来|五年来|以来|总结|完成情况|执行情况|开局|取得")
+
+
+def plans(section: str) -> bool:
+    """Whether a passage's section path is in the part of the report that plans."""
+    return bool(_PLANNING.search(section)) and not _REVIEWING.search(section)
+
+
+def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts: Sequence[str],
+              report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
+              planning: Sequence[bool] = ()) -> str | None:
+    """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
+    None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `planning`:
+    each passage's report year and whether its section plans."""
+    planned = later_target_year(picked, texts, report_years, outcome_years, planning)
+    if planned is not None:
+        # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
+        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
+        return f"报告中只有{planned}年起的目标，没有给出{asked}的实际数字"
+    unit = asked_unit(question)
+    if unit is not None and not gives_unit(line, unit):
+        return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
+    if asks_rank_only(question) and not gives_rank(line):
+        return "报告中没有给出这一排名"
+    return None
+
+
+def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], report_years: Sequence[int | None],
+                      asked: Sequence[int], planning: Sequence[bool] = ()) -> int | None:
+    """The year of the report whose targets are all the figures of `picked` (passage index, sentence in `texts`),
+    when that report came after every `asked` year; None when any figure may be a result, or none is given.
+    `planning`: whether each passage's section is the report's plan ("三、2021年工作安排")."""
+    if not asked:
+        return None
+    found: set[int] = set()
+    for p, sent in picked:
+        clauses = [c for c in _CLAUSE.split(sent) if gives_figure(c)]
+        if not clauses:
+            continue  # a clause with no figure neither answers nor misleads
+        year = report_years[p] if p < len(report_years) else None
+        if year is None or year <= max(asked):
+            return None
+        before = _sentence_before(texts[p], sent)
+        in_plan = p < len(planning) and planning[p]
+        if not all(_is_target(clause, before, year, in_plan) for clause in clauses):
+            return None
+        found.add(year)
+    return min(found) if found else None
+
+
+def _is_target(clause: str, before: str, year: int, in_plan: bool) -> bool:
+    """Whether a figure's clause sets a target: by its own words (stance() of the clause alone, since a sentence's
+    other words, such as the name 鲲鹏计划, say nothing of this figure), else by the lead of its target list, else
+    by the part of the report it is in."""
+    if _ESTIMATE.search(clause):
+        return False
+    said = stance(clause, clause, year)
+    if said is not None:
+        return said == "plan"
+    return in_plan or bool(_LEAD.search(before))
+
+
+def _sentence_before(text: str, sent: str) -> str:
+    """What the full-stop sentence of `sent` says before it: a list of targets leads with "预期目标" once, then gives
+    its items clause by clause ("主要预期目标地区生产总值增长6.5%,力争7%;数字经济核心产业增加值增长12%;")."""
+    at = text.find(sent)
+    if at < 0:
+        return ""
+    starts = [m.end() for m in _FULL_STOP.finditer(text, 0, at)]
+    return text[(starts[-1] if starts else 0): at]

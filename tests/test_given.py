@@ -1,0 +1,133 @@
+"""What the question asks, given or not: a past year's result (not a later report's targets), a rank."""
+
+import pytest
+
+from qa.lang.ranks import asks_rank_only, gives_rank
+from qa.search import answer as ans
+from qa.search.given import later_target_year, plans
+
+TARGETS = "2021年全区经济社会发展主要预期目标地区生产总值增长6.5%,力争7%;数字经济核心产业增加值增长12%;"
+
+
+@pytest.mark.parametrize(("sentence", "text", "planning", "target"), [
+    # The clause says it: a qualifier, 力争, 控制在, 预期.
+    ("城镇登记失业率控制在3.5%以内。", "城镇登记失业率控制在3.5%以内。", False, True),
+    ("地区生产总值增长7%左右；", "地区生产总值增长7%左右；", False, True),
+    # An item of a target list, led once by 预期目标 in the same full-stop sentence.
+    ("数字经济核心产业增加值增长12%;", TARGETS, False, True),
+    # An unmarked figure in the part of the report that plans.
+    ("城镇新增就业25万人。", "城镇新增就业25万人。", True, True),
+    # Results: an unmarked figure outside the plan, the year before, an estimate of the year just ended.
+    ("城镇新增就业25万人。", "城镇新增就业25万人。", False, False),
+    ("去年城镇登记失业率稳定在3%左右。", "去年城镇登记失业率稳定在3%左右。", True, False),
+    ("预计全年地区生产总值突破2200亿元增长5.8%", "总体要求预期目标预计全年地区生产总值突破2200亿元增长5.8%", True, False),
+    # A programme's name (鲲鹏计划) in the sentence says nothing of the figure.
+    ("深入实施“鲲鹏计划”，新培育境内外上市公司28家。", "深入实施“鲲鹏计划”，新培育境内外上市公司28家。", False, False),
+])
+def test_a_figure_is_a_target_by_its_clause_its_list_or_its_part_of_the_report(
+        sentence: str, text: str, planning: bool, target: bool) -> None:
+    found = later_target_year([(0, sentence)], [text], [2021], [2020], [planning])
+    assert found == (2021 if target else None)
+
+
+def test_only_a_later_report_with_only_targets_counts() -> None:
+    target = "城镇登记失业率控制在3.5%以内。"
+    result = "城镇登记失业率为2.9%。"
+    assert later_target_year([(0, target)], [target], [2021], [2021]) is None  # the report's own year: its target
+    assert later_target_year([(0, target)], [target], [None], [2020]) is None  # a report of no known year
+    assert later_target_year([(0, target)], [target], [2021], []) is None  # no year asked
+    # One figure that may be the result keeps the line.
+    assert later_target_year([(0, target), (1, result)], [target, result], [2021, 2021], [2020]) is None
+    # A sentence without a figure neither answers nor misleads.
+    assert later_target_year([(0, "稳定就业。"), (1, target)], ["稳定就业。", target], [2021, 2021], [2020]) == 2021
+    assert later_target_year([(0, "稳定就业。")], ["稳定就业。"], [2021], [2020]) is None
+
+
+def _evidence() -> ans.Evidence:
+    return ans.Evidence(coverage=1.0, sentence_coverage=1.0, rare_term=1.0, dense_margin=0.05, lexical_share=1.0,
+                        number_question=1.0, number_found=1.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)
+
+
+def test_a_past_result_answered_by_targets_is_declined_with_both_years_named() -> None:
+    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)  # answers whatever the signals say
+    texts = ["抓好重点群体就业创业，城镇登记失业率控制在3.5%以内。"]
+    weights = {"城镇": 2.0, "登记": 2.0, "失业率": 3.0}
+    question = "杭州2020年城镇登记失业率是多少"
+    verdict = ans.decide(question, texts, weights, _evidence(), sure, outcome_years=[2020], report_years=[2021])
+    assert not verdict.answerable
+    assert verdict.reason == "报告中只有2021年起的目标，没有给出2020年的实际数字"
+    assert verdict.text == f"{ans.NO_ANSWER}{verdict.reason}；下面是最接近的段落。"
+    assert verdict.confidence < sure.threshold
+    # Asked of the report's own year (its target), or with no year, the same passage answers.
+    for years in ([2021], []):
+        answered = ans.decide(question, texts, weights, _evidence(), sure, outcome_years=years, report_years=[2021])
+        assert answered.answerable and answered.text == texts[0] + "[1]"
+
+
+@pytest.mark.parametrize(("question", "only"), [
+    ("萧山2023年GDP在全省排第几？", True),
+    ("江西2018到2022年GDP全国排名从第几位升到第几位", True),
+    ("湖北GDP过去五年在全国的位次从第几升到第几", True),
+    # A figure asked as well: the figure alone answers in part.
+    ("杭州有效发明专利有多少件，在省会城市排第几", False),
+    ("太原人均GDP在省会城市里排第几，十三五期间怎么变的", False),
+    ("泸州这几年GDP总量在四川排第几", False),  # 这几年 may ask the years too
+    ("萧山2023年GDP增长多少", False),
+])
+def test_a_question_that_asks_only_a_rank(question: str, only: bool) -> None:
+    assert asks_rank_only(question) is only
+
+
+@pytest.mark.parametrize(("line", "gives"), [
+    ("营商环境居全国第五", True),
+    ("增速居全国第1", True),
+    ("增幅居万亿城市首位", True),
+    ("在全国城市排名跃升到45位", True),
+    ("在前十经济大省中并列第一", True),
+    ("预计全年地区生产总值突破2200亿元增长5.8%", False),
+    ("规上工业增加值增长7%；", False),
+])
+def test_a_line_that_gives_a_rank(line: str, gives: bool) -> None:
+    assert gives_rank(line) is gives
+
+
+def test_a_rank_asked_and_not_given_is_declined() -> None:
+    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
+    texts = ["预计全年地区生产总值突破2200亿元、增长5.8%。"]
+    weights = {"地区生产总值": 3.0}
+    declined = ans.decide("萧山2023年GDP在全省排第几", texts, weights, _evidence(), sure)
+    assert not declined.answerable and declined.reason == "报告中没有给出这一排名"
+    ranked = ["地区生产总值增长5.8%、增速居全省第4。"]
+    answered = ans.decide("萧山2023年GDP在全省排第几", ranked, weights, _evidence(), sure)
+    assert answered.answerable and answered.text == ranked[0] + "[1]"
+
+
+def test_a_line_of_targets_yields_to_a_result_that_says_enough_of_the_question() -> None:
+    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
+    question = "江西2012年植树造林完成了多少亩"
+    weights = {"植树": 3.0, "造林": 3.0, "完成": 1.0}
+    plan = "大力推进绿色通道工程建设，完成植树造林230万亩以上。"
+    review = "造林绿化工程完成造林面积298.65万亩。"
+    answered = ans.decide(question, [plan, review], weights, _evidence(), sure, outcome_years=[2012],
+                          report_years=[2013, 2013], planning=[True, False])
+    assert answered.answerable and answered.text == review + "[2]"
+    # A result that says too little of the question ("完成" alone) does not stand in: the targets were all there was.
+    other = "完成投资298.65亿元。"
+    declined = ans.decide(question, [plan, other], weights, _evidence(), sure, outcome_years=[2012],
+                          report_years=[2013, 2013], planning=[True, False])
+    assert not declined.answerable and declined.reason == "报告中只有2013年起的目标，没有给出2012年的实际数字"
+    # Asked of the plan's own year, the target answers.
+    own = ans.decide(question.replace("2012", "2013"), [plan, review], weights, _evidence(), sure,
+                     outcome_years=[2013], report_years=[2013, 2013], planning=[True, False])
+    assert own.answerable and own.text.startswith(plan)
+
+
+@pytest.mark.parametrize(("section", "plans_"), [
+    ("二、2024年工作安排 > （五）更富成效促进区域协调发展", True),
+    ("二、新一届政府的努力方向和2022年工作安排", True),
+    ("一、2023年工作回顾 > （一）经济恢复提质加速", False),
+    ("一、国民经济持续快速发展“十五”计划开局良好", False),  # 计划 alone plans nothing
+    ("", False),
+])
+def test_the_part_of_a_report_that_plans(section: str, plans_: bool) -> None:
+    assert plans(section) is plans_
