@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.lang.units import asked_unit, gives_unit
+from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
 from qa.search import answer as ans
 
 
@@ -87,3 +87,40 @@ def test_an_answer_without_a_figure_in_the_asked_unit_is_declined_with_the_unit_
         assert answered.answerable and answered.text == texts[0] + "[1]", question
     money = ans.decide("一个名额补多少钱", ["投放10000个购车补贴名额。"], {"名额": 3.0}, _evidence(), sure)
     assert money.reason == "报告中没有给出以“元”计的这一数字"
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("贵州2024年GDP总量是多少", True),
+    ("杭州2020年社零总额是多少", True),
+    ("宁波2020年地区生产总值是多少", True),
+    ("国家2003到2007年财政教育支出一共多少", True),
+    # A change, a share, a rank or a count of years asked as well or instead: the rate may answer.
+    ("萧山2023年GDP总量多少，增长多少", False),
+    ("泸州这几年GDP总量在四川排第几", False),
+    ("截至2016年泉州经济总量连续多少年全省第一", False),
+    ("萧山规上工业增加值增长多少", False),
+])
+def test_a_question_that_asks_a_total(question: str, total: bool) -> None:
+    assert asks_total(question) is total
+
+
+@pytest.mark.parametrize(("line", "level"), [
+    ("全年实现国内生产总值1844.09亿元，增长13%", True),
+    ("各级各类学校在校学生总计达两亿零七百万人，其中3500万人", True),
+    ("94.29万建档立卡贫困人口全部脱贫", True),
+    ("地区生产总值增长3.5%左右", False),
+    ("增长1.2倍，高于全省2.1个百分点", False),
+    ("增长５．７％", False),
+])
+def test_a_line_that_gives_a_level(line: str, level: bool) -> None:
+    assert gives_level(line) is level
+
+
+def test_a_total_answered_by_a_rate_alone_is_declined() -> None:
+    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
+    weights = {"地区生产总值": 3.0, "总量": 1.0}
+    rate = ["全年地区生产总值增长3.5%左右。"]
+    declined = ans.decide("呼伦贝尔2024年地区生产总值总量多少", rate, weights, _evidence(), sure)
+    assert not declined.answerable and declined.reason == "报告中只给出了增减，没有给出总量"
+    level = ["全年地区生产总值达到3008.61亿元，增长3.5%。"]
+    assert ans.decide("呼伦贝尔2024年地区生产总值总量多少", level, weights, _evidence(), sure).answerable

@@ -111,3 +111,24 @@ def gives_unit(sentence: str, unit: str) -> bool:
         pattern = rf"{_NUMERAL}{_SCALE}(?:{'|'.join(re.escape(form) for form in forms)})"
     return bool(re.search(pattern, sentence) or _ELIDED.search(sentence)
                 or ("人" in forms and _PEOPLE.search(sentence)) or ("户" in forms and _HOUSEHOLDS.search(sentence)))
+
+
+# A total asked ("GDP总量是多少", "社零总额多少", "一共多少") is not answered by a growth rate alone ("增长5.7%"):
+# the line must give a figure in some measure (亿元, 万吨, 人, 家) or a scale (3335亿). A question that asks a change
+# as well ("总量多少，增长多少") is answered in part by the rate, so it is left alone.
+_TOTAL_ASKED = re.compile(r"总量|总额|总规模|总值(?:是|有)?多少|一共(?:是|有)?多少|总共(?:是|有)?多少")
+# A change, a share, a rank or a count of years asked instead ("总量连续多少年全省第一", "GDP总量在四川排第几").
+_OTHER_ASKED = re.compile(r"增长|增速|增幅|涨|降|提高|减少|增加(?!值)|比上年|同比|翻番|百分点|几成|变化|比重|占比"
+                          r"|排|第几|第一|首位|多少年|几年|吗|是否")
+_LEVEL = re.compile(r"\d[\d,，]*(?:\.\d+)?(?:多|余)?(?:万亿|亿|千万|百万|万|千|百)?(?:多|余)?"
+                    r"(?:元|美元|吨|斤|公斤|人次|人|名|户|家|个(?!百分点|点)|项|件|亩|公顷|千瓦时|千瓦|度|公里|千米|平方米|平方公里|标箱|辆"
+                    r"|台|套|张|床|所|座|条|方|立方米|万|亿)")
+
+
+def asks_total(question: str) -> bool:
+    return bool(_TOTAL_ASKED.search(question)) and not _OTHER_ASKED.search(question)
+
+
+def gives_level(line: str) -> bool:
+    """Whether the line gives a figure as a level (3335亿元, 8.7亿人次), not only as a rate (增长5.7%, 1.2倍)."""
+    return bool(_LEVEL.search(re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))))

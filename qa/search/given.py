@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from qa.lang.figures import gives_figure
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.stance import stance
-from qa.lang.units import asked_unit, gives_unit
+from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
 _FULL_STOP = re.compile(r"[。！？!?]")
@@ -53,6 +53,8 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
     if asks_rank_only(question) and not gives_rank(line):
         return "报告中没有给出这一排名"
+    if asks_total(question) and not gives_level(line):
+        return "报告中只给出了增减，没有给出总量"
     return None
 
 
