@@ -124,3 +124,15 @@ def test_a_total_answered_by_a_rate_alone_is_declined() -> None:
     assert not declined.answerable and declined.reason == "报告中只给出了增减，没有给出总量"
     level = ["全年地区生产总值达到3008.61亿元，增长3.5%。"]
     assert ans.decide("呼伦贝尔2024年地区生产总值总量多少", level, weights, _evidence(), sure).answerable
+
+
+def test_the_level_must_be_of_what_the_total_is_asked_of() -> None:
+    gdp = [{"gdp": 4.6, "总量": 3.5, "亿元": 1.8}, {"地区": 2.4, "生产总值": 3.0, "总量": 3.5, "亿元": 1.8},
+           {"经济": 2.0, "增长": 1.0, "总量": 3.5}]  # GDP's wordings, one of them a rate's (经济增长)
+    # Another measure's level beside the asked one's rate answers nothing.
+    assert not gives_level("预计地区生产总值增长6%左右，一般公共预算收入完成496.3亿元、增长4.5%", gdp)
+    assert gives_level("全年实现地区生产总值1844.09亿元，增长13%", gdp)
+    # A clause that opens with its total or verb takes its subject from the clause before.
+    assert gives_level("地区生产总值增长5.1％，总量达到3008.61亿元", gdp)
+    # A question whose words name nothing but the total: any level answers.
+    assert gives_level("累计完成投资120亿元", [{"一共": 3.0, "亿元": 1.8}])

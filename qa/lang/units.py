@@ -10,6 +10,7 @@ number (2026-12-07) chose the kinds and the spellings below.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _ASKED = ("亿美元", "万美元", "美元", "亿元", "万元", "元", "万亿", "亿吨", "万吨", "吨", "亿斤", "万斤", "斤", "万人次",
           "人次", "万人", "人", "名", "万户", "户", "家", "项", "天", "套", "公里", "千米", "万平方米", "平方米",
@@ -120,15 +121,41 @@ _TOTAL_ASKED = re.compile(r"总量|总额|总规模|总值(?:是|有)?多少|一
 # A change, a share, a rank or a count of years asked instead ("总量连续多少年全省第一", "GDP总量在四川排第几").
 _OTHER_ASKED = re.compile(r"增长|增速|增幅|涨|降|提高|减少|增加(?!值)|比上年|同比|翻番|百分点|几成|变化|比重|占比"
                           r"|排|第几|第一|首位|多少年|几年|吗|是否")
-_LEVEL = re.compile(r"\d[\d,，]*(?:\.\d+)?(?:多|余)?(?:万亿|亿|千万|百万|万|千|百)?(?:多|余)?"
+_LEVEL = re.compile(r"(?:\d[\d,，]*(?:\.\d+)?|[零一二三四五六七八九十两百千]+[万亿][零一二三四五六七八九十两百千万]*)"
+                    r"(?:多|余)?(?:万亿|亿|千万|百万|万|千|百)?(?:多|余)?"
                     r"(?:元|美元|吨|斤|公斤|人次|人|名|户|家|个(?!百分点|点)|项|件|亩|公顷|千瓦时|千瓦|度|公里|千米|平方米|平方公里|标箱|辆"
                     r"|台|套|张|床|所|座|条|方|立方米|万|亿)")
 
 
 def asks_total(question: str) -> bool:
-    return bool(_TOTAL_ASKED.search(question)) and not _OTHER_ASKED.search(question)
+    """Whether the question asks a total and nothing else ("在建的铁路有几条、一共多少公里" asks a count too)."""
+    return (bool(_TOTAL_ASKED.search(question)) and not _OTHER_ASKED.search(question)
+            and len(re.findall(r"多少|几", question)) == 1)
 
 
-def gives_level(line: str) -> bool:
-    """Whether the line gives a figure as a level (3335亿元, 8.7亿人次), not only as a rate (增长5.7%, 1.2倍)."""
-    return bool(_LEVEL.search(re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))))
+# Words of the question (or of a synonym's wording: GDP as 经济增长) that ask for the total or a rate rather than
+# name what the total is of.
+_TOTAL_WORDS = frozenset({"总量", "总额", "总值", "一共", "总共", "总规模", "规模", "增长", "增速", "增幅", "速度"})
+_CLAUSE = re.compile(r"[，,；;。：:]")
+# A clause that opens with its total or its verb has left its subject in the clause before: "地区生产总值增长5.1%，
+# 总量达到3008.61亿元".
+_ELIDED_SUBJECT = re.compile(r"(?:总量|总额|总值|规模|全年|共|累计)|(?:达到|达|实现|完成|突破|超过|为|约|近)?\d")
+
+
+def gives_level(line: str, wordings: Sequence[dict[str, float]] = ()) -> bool:
+    """Whether the line gives a figure as a level (3335亿元, 8.7亿人次, 两亿零七百万人), not only as a rate
+    (增长5.7%, 1.2倍). With the question's `wordings` (its weighted terms, in each wording), the level must be in a
+    clause that says at least half of one wording, its units and total words aside: in "地区生产总值增长6%左右，
+    一般公共预算收入完成496.3亿元" the level is another measure's; "…，总量达到3008.61亿元" is its subject's before."""
+    text = re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))
+    metrics = [asked for weights in wordings
+               if (asked := {t: w for t, w in weights.items() if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
+    if not metrics:  # nothing says what the total is of: any level will do
+        return bool(_LEVEL.search(text))
+    clauses = _CLAUSE.split(text)
+    for i, clause in enumerate(clauses):
+        if _LEVEL.search(clause):
+            said = (clauses[i - 1] + clause if i and _ELIDED_SUBJECT.match(clause) else clause).lower()
+            if any(sum(w for t, w in asked.items() if t in said) >= 0.5 * sum(asked.values()) for asked in metrics):
+                return True
+    return False

@@ -289,7 +289,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
                      planned=planned if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
-        missing = not_given(question, line, picked, flat, report_years, outcome_years, planning)
+        missing = not_given(question, line, picked, flat, report_years, outcome_years, planning, wordings)
         if missing is not None and outcome_years and later_target_year(picked, flat, report_years, outcome_years,
                                                                        planning) is not None:
             # Only targets in the line: the best sentences that are not ("完成造林面积298.65万亩" in the review, below
@@ -298,7 +298,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
                               planned=planned, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
-                missing = not_given(question, line, picked, flat, report_years, outcome_years, planning)
+                missing = not_given(question, line, picked, flat, report_years, outcome_years, planning, wordings)
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

@@ -39,10 +39,10 @@ def plans(section: str) -> bool:
 
 def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts: Sequence[str],
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
-              planning: Sequence[bool] = ()) -> str | None:
+              planning: Sequence[bool] = (), wordings: Sequence[dict[str, float]] = ()) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
     None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `planning`:
-    each passage's report year and whether its section plans."""
+    each passage's report year and whether its section plans; `wordings`: the question's weighted terms."""
     planned = later_target_year(picked, texts, report_years, outcome_years, planning)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
@@ -53,7 +53,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
     if asks_rank_only(question) and not gives_rank(line):
         return "报告中没有给出这一排名"
-    if asks_total(question) and not gives_level(line):
+    if asks_total(question) and not gives_level(line, wordings):
         return "报告中只给出了增减，没有给出总量"
     return None
 
