@@ -51,6 +51,12 @@ TODAY = dt.date(2026, 11, 23)
     ("中国的GDP增速", [NATIONAL]),
     ("国家2024年赤字率定的多少", [NATIONAL]),
     ("国家一五计划五年基本建设投资", [NATIONAL]),
+    ("全国第一产业增加值增长多少", [NATIONAL]),
+    ("全国前三季度GDP增长多少", [NATIONAL]),
+    ("全国城市居民人均可支配收入", [NATIONAL]),
+    ("中国制造业增加值", [NATIONAL]),
+    ("中国城市化率", [NATIONAL]),
+    ("国家森林覆盖率", [NATIONAL]),
     ("杭州湾跨海大桥", []),  # a landmark, not the city
     ("钱塘江两岸", []),
     ("浙江大学的科研经费", []),
@@ -131,6 +137,7 @@ def test_years_in_every_spelling(question: str, years: tuple, relative: bool, al
     ("浙江2021年GDP目标有没有实现", "outcome"),
     ("杭州2020年各种政府债一共争取到多少钱", "outcome"),  # 争取到: obtained, not striven for
     ("杭州2021年要争取多少专项债", "target"),
+    ("杭州争取到2025年GDP达到多少", "target"),  # 争取到 a year: a target by then
     ("杭州数字经济", "other"),
 ])
 def test_intent(question: str, intent: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 from qa.core.errors import BadRequest, NoMatch, NotFound
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.core.service import QAService
-from qa.search.ask import _named_where_answered, _nouns_with_figure, run, with_absent
+from qa.search.ask import _named_where_answered, _nouns_with_figure, _year_said, run, with_absent
 from qa.search.retrieval import RetrievalConfig
 
 
@@ -323,3 +323,17 @@ def test_the_figure_re_rank_keeps_the_named_place_first(lexical_service: QAServi
     assert ids[0] == doc_id, ids
     first_other = next((i for i, d in enumerate(ids) if d != doc_id), len(ids))
     assert all(d != doc_id for d in ids[first_other:]), ids
+
+
+@pytest.mark.parametrize(("sentence", "said"), [
+    ("地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元", True),
+    ("2019年的地区生产总值达到1100亿元", True),
+    # A horizon, a start, a comparison's base: not that year's figure.
+    ("力争到2019年地区生产总值突破1100亿元", False),
+    ("2019年以来地区生产总值年均增长8%", False),
+    ("地区生产总值是2019年的1.7倍，达到1900亿元", False),
+    ("地区生产总值比2019年增长8%，达到1300亿元", False),
+])
+def test_a_year_is_said_only_as_the_year_of_the_figure(sentence: str, said: bool) -> None:
+    terms = {"地区生产总值": 3.0}
+    assert _year_said([2019], terms, [[sentence]], True) is said

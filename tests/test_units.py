@@ -99,6 +99,8 @@ def test_an_answer_without_a_figure_in_the_asked_unit_is_declined_with_the_unit_
     ("泸州这几年GDP总量在四川排第几", False),
     ("截至2016年泉州经济总量连续多少年全省第一", False),
     ("萧山规上工业增加值增长多少", False),
+    ("杭州2023年GDP总量占全省多少", False),  # a share
+    ("21年杭州报告里说，去年在建的铁路有几条、一共多少公里", False),  # a count asked too
 ])
 def test_a_question_that_asks_a_total(question: str, total: bool) -> None:
     assert asks_total(question) is total
@@ -111,6 +113,8 @@ def test_a_question_that_asks_a_total(question: str, total: bool) -> None:
     ("地区生产总值增长3.5%左右", False),
     ("增长1.2倍，高于全省2.1个百分点", False),
     ("增长５．７％", False),
+    ("地区生产总值增速居全省第2名", False),  # a rank
+    ("前3个季度增长5.5%", False),  # a period
 ])
 def test_a_line_that_gives_a_level(line: str, level: bool) -> None:
     assert gives_level(line) is level
@@ -134,5 +138,6 @@ def test_the_level_must_be_of_what_the_total_is_asked_of() -> None:
     assert gives_level("全年实现地区生产总值1844.09亿元，增长13%", gdp)
     # A clause that opens with its total or verb takes its subject from the clause before.
     assert gives_level("地区生产总值增长5.1％，总量达到3008.61亿元", gdp)
+    assert gives_level("地区生产总值增长5%，增速连续3年居全省首位，总量突破3000亿元", gdp)
     # A question whose words name nothing but the total: any level answers.
     assert gives_level("累计完成投资120亿元", [{"一共": 3.0, "亿元": 1.8}])

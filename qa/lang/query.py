@@ -51,7 +51,7 @@ _ALL_YEARS = re.compile(r"历年|历次|每年|逐年|各年|这些年|多年来
 
 # "要/将/控制在" speak of the year ahead: "要增长多少", "失业率要控制在多少".
 _TARGET = re.compile(r"目标|预期|计划|力争|打算|要求|(?<![认核评鉴审])定[了的]|确定|拟|安排|部署|提出|将要|要|将"
-                     r"|控制在|争取(?!到)|规划|准备")  # 争取到: obtained ("争取到多少资金")
+                     r"|控制在|争取(?!到(?![\d二]))|规划|准备")  # 争取到多少: obtained; 争取到2025年: by then
 # "哪些指标低于计划", "没完成", "目标完成了吗": the outcome measured against a target, which the next year's review
 # gives; the target's own report only promised.
 # "超过多少" asks for a threshold ("要让人均纯收入稳定超过多少钱"), not whether one was beaten.
@@ -59,7 +59,7 @@ _SHORTFALL = re.compile(r"(?:低于|高于|超过)(?!多少|几)|超额|没完�
                         r"|没达成|未达成|没有达成|达成了[吗没]|达成没|是否达成|有没有达成"
                         r"|完成了[吗没]|完成没|有没有完成|是否完成|实现了[吗没]|有没有实现|是否实现|达到了[吗没]|有没有达到"
                         r"|是否达到|达标了|超没超")
-_OUTCOME = re.compile(r"实际|争取到|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
+_OUTCOME = re.compile(r"实际|争取到(?![\d二])|完成|实现了|增长了|达到了|多少了|取得|成效|成绩|回顾|过去一年|去年|上年|结果|做到"
                       r"|降低了|下降了|提高了"
                       r"|了(?:哪些|多少|几|什么)")  # 开通了哪些, 引进了多少: a done deed (定了多少 is a target, tested first)
 _HOW_MUCH = re.compile(r"多少|几[个项家所条次倍成]|多大|多高|多快")

@@ -13,7 +13,11 @@ _RANK_ASKED = re.compile(r"(?:排名|排|居|列|位列|名列)?(?:第几|第多
 # Anything else the question asks for besides the rank.
 _OTHER_ASK = re.compile(r"多少|几|多大|多高|多长|怎么|如何|怎样|哪些|什么|分别|比重|占比|是否|吗")
 _ORDINAL = r"[一二三四五六七八九十百零两\d]+"
-_RANK_GIVEN = re.compile(rf"第\s*{_ORDINAL}|首位|榜首|居首|之首|前\s*{_ORDINAL}|\d+\s*位|冠军|领跑|位居|名列|位列")
+# A rank is said after a verb of standing (居, 排, 位列, 跃升到) or a field (全国, 全省, 城市) and is not a sector, a
+# session or a period (第一产业, 第二次, 前三季度): "增速居全国第1", "全市第一", "跃升到45位", "并列第一".
+_STANDING = r"(?:居|排|列|跃升|升至|上升到|前移至|进入|保持|跻身|全国|全省|全市|全区|城市|省会|同类|盟市|之)"
+_RANK_GIVEN = re.compile(rf"{_STANDING}[^，。；;,]{{0,12}}?(?:第\s*{_ORDINAL}(?!产业|次|届|批|轮|季度|时间|要务)"
+                         rf"|首位|前\s*{_ORDINAL}(?![季个年批])|\d+\s*位)|并列第|榜首|居首|之首")
 
 
 def asks_rank_only(question: str) -> bool:

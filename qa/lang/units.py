@@ -119,11 +119,12 @@ def gives_unit(sentence: str, unit: str) -> bool:
 # as well ("总量多少，增长多少") is answered in part by the rate, so it is left alone.
 _TOTAL_ASKED = re.compile(r"总量|总额|总规模|总值(?:是|有)?多少|一共(?:是|有)?多少|总共(?:是|有)?多少")
 # A change, a share, a rank or a count of years asked instead ("总量连续多少年全省第一", "GDP总量在四川排第几").
-_OTHER_ASKED = re.compile(r"增长|增速|增幅|涨|降|提高|减少|增加(?!值)|比上年|同比|翻番|百分点|几成|变化|比重|占比"
+_OTHER_ASKED = re.compile(r"增长|增速|增幅|涨|降|提高|减少|增加(?!值)|比上年|同比|翻番|百分点|几成|变化|比重|占|份额"
                           r"|排|第几|第一|首位|多少年|几年|吗|是否")
-_LEVEL = re.compile(r"(?:\d[\d,，]*(?:\.\d+)?|[零一二三四五六七八九十两百千]+[万亿][零一二三四五六七八九十两百千万]*)"
+_LEVEL = re.compile(r"(?:(?<![第前\d.])\d[\d,，]*(?:\.\d+)?"
+                    r"|[零一二三四五六七八九十两百千]+[万亿][零一二三四五六七八九十两百千万]*)"
                     r"(?:多|余)?(?:万亿|亿|千万|百万|万|千|百)?(?:多|余)?"
-                    r"(?:元|美元|吨|斤|公斤|人次|人|名|户|家|个(?!百分点|点)|项|件|亩|公顷|千瓦时|千瓦|度|公里|千米|平方米|平方公里|标箱|辆"
+                    r"(?:元|美元|吨|斤|公斤|人次|人|名|户|家|个(?!百分点|点|月|季度)|项|件|亩|公顷|千瓦时|千瓦|度|公里|千米|平方米|平方公里|标箱|辆"
                     r"|台|套|张|床|所|座|条|方|立方米|万|亿)")
 
 
@@ -155,7 +156,9 @@ def gives_level(line: str, wordings: Sequence[dict[str, float]] = ()) -> bool:
     clauses = _CLAUSE.split(text)
     for i, clause in enumerate(clauses):
         if _LEVEL.search(clause):
-            said = (clauses[i - 1] + clause if i and _ELIDED_SUBJECT.match(clause) else clause).lower()
+            # An elided subject is looked for up to three clauses back ("地区生产总值增长5%，增速连续3年居全省首位，
+            # 总量突破3000亿元").
+            said = ("".join(clauses[max(0, i - 3):i]) + clause if _ELIDED_SUBJECT.match(clause) else clause).lower()
             if any(sum(w for t, w in asked.items() if t in said) >= 0.5 * sum(asked.values()) for asked in metrics):
                 return True
     return False

@@ -179,7 +179,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     A figure asked for brings the best sentence that gives one, and a list asked for its enumerated items.
     `groups` gives each passage's named report (浙江 and 江苏, or 2019 and 2021; -1 for none): a question that
     names several is answered from each. With the question's `years` given, a sentence that names only other years
-    ("2017年…主要预期目标", beside the newest report's) yields to one that names an asked year or none."""
+    ("2017年…主要预期目标", beside the newest report's) yields to one that names an asked year or none; a sentence for
+    which `planned` holds (a later report's target, where a past year's result is asked) loses `planned_cost`."""
     named = sorted({g for g in groups if g >= 0})
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
@@ -259,10 +260,10 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
 def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
            wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (), years: Sequence[int] = (),
            outcome_years: Sequence[int] = (), report_years: Sequence[int | None] = (),
-           planning: Sequence[bool] = ()) -> Verdict:
+           parts: Sequence[str | None] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it. `outcome_years`: the
-    years whose results a 多少 question asks; `report_years` and `planning`: each passage's report year and whether
-    its section plans."""
+    years whose results a 多少 question asks; `report_years` and `parts`: each passage's report year and the part of
+    the report it is in ("plan", "review" or None)."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}。", 0.02, reason)
@@ -283,22 +284,22 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     confidence = fitted.probability(ev)
     flat = [t.replace("\n", "") for t in texts]
     def planned(p: int, sent: str) -> bool:
-        return later_target_year([(p, sent)], flat, report_years, outcome_years, planning) is not None
+        return later_target_year([(p, sent)], flat, report_years, outcome_years, parts) is not None
 
     picked = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
                      planned=planned if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
-        missing = not_given(question, line, picked, flat, report_years, outcome_years, planning, wordings)
+        missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings)
         if missing is not None and outcome_years and later_target_year(picked, flat, report_years, outcome_years,
-                                                                       planning) is not None:
+                                                                       parts) is not None:
             # Only targets in the line: the best sentences that are not ("完成造林面积298.65万亩" in the review, below
             # "完成植树造林230万亩以上" in the plan), if they give a figure.
             results = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
                               planned=planned, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
-                missing = not_given(question, line, picked, flat, report_years, outcome_years, planning, wordings)
+                missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings)
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

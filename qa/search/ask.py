@@ -24,7 +24,7 @@ from qa.lang.towns import town_stem
 from qa.search import answer as ans
 from qa.search import figure_clause
 from qa.search.followup import rewrite
-from qa.search.given import plans
+from qa.search.given import part
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
 
@@ -159,9 +159,9 @@ def run(
     # A 多少 question about a year's results ("2020年…增长了多少") is not answered by a later report's targets.
     outcome = info.years if info.intent == "outcome" and ans.is_number_question(effective) else ()
     report_years = [snap.documents[p.citation.doc_id].year for p in shown]
-    planning = [plans(p.citation.section) for p in shown]
+    parts = [part(p.citation.section) for p in shown]
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked,
-                         outcome, report_years, planning)
+                         outcome, report_years, parts)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 
@@ -207,12 +207,12 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
 
 
 def _year_said(years: Sequence[int], terms: dict[str, float], split: Sequence[list[str]], figure: bool) -> bool:
-    """Whether one of the first passages' sentences names an asked year (not as a comparison's base: "比2019年",
-    "是2015年的1.72倍"),
+    """Whether one of the first passages' sentences names an asked year (not as a comparison's base, a horizon or a
+    start: "比2019年", "是2015年的1.72倍", "力争到2019年", "2019年以来"),
     says at least half of the question and, for a 多少 question, gives a figure."""
     if not years:
         return False
-    said = re.compile("|".join(rf"(?<![比较于是为与同\d]){y}年(?!的)" for y in years))
+    said = re.compile("|".join(rf"(?<![比较于是为与同到至从由自之\d]){y}年(?!的\d|以来|起)" for y in years))
     return any(said.search(digit_years(sent)) and ans.coverage(terms, sent) >= 0.5 and (not figure or gives_figure(sent))
                for sentences_of in split for sent in sentences_of)
 

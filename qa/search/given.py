@@ -23,7 +23,13 @@ from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
 _CLAUSE = re.compile(r"[，,：:、；;]")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
-_LEAD = re.compile(r"预期目标|主要目标|目标是|目标为|力争")
+# A target only compared with ("超过预期目标", "低于3%左右的预期目标", "完成预期目标") leads no list.
+_LEAD = re.compile(r"(?<![过于的成现到])(?:主要)?预期目标|主要目标是|目标是|目标为|力争")
+# Words that make a clause a target wherever it stands; a bare qualifier (控制在3%以内, 90%以上) does so only outside
+# the review, which reports such figures as achieved.
+_PLAN_WORDS = re.compile(r"今年|本年|拟|预期|力争|争取|确保|主要目标|目标是")
+# A result said in so many words, whatever else the clause says ("实际完成1.1万亿元", "超额完成").
+_DONE = re.compile(r"实际|完成了|实现了|超额|超过预期|好于预期|高于预期|低于预期")
 # "预计全年地区生产总值突破2200亿元": the report's estimate of the year just ended is that year's result.
 _ESTIMATE = re.compile(r"预计")
 # The part of a report that plans: its heading says so ("二、2024年工作安排", "今年的主要任务") and does not review
@@ -32,18 +38,23 @@ _PLANNING = re.compile(r"安排|目标任务|主要任务|工作任务|重点工
 _REVIEWING = re.compile(r"回顾|过去|成绩|成就|一年来|五年来|以来|总结|完成情况|执行情况|开局|取得")
 
 
-def plans(section: str) -> bool:
-    """Whether a passage's section path is in the part of the report that plans."""
-    return bool(_PLANNING.search(section)) and not _REVIEWING.search(section)
+def part(section: str) -> str | None:
+    """"plan" or "review": the part of the report a passage's section path is in, by its first heading that says
+    (a plan's sub-heading often reads "取得新突破"); None when none does."""
+    for heading in section.split(" > "):
+        reviews, plans = bool(_REVIEWING.search(heading)), bool(_PLANNING.search(heading))
+        if reviews != plans:
+            return "review" if reviews else "plan"
+    return None
 
 
 def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts: Sequence[str],
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
-              planning: Sequence[bool] = (), wordings: Sequence[dict[str, float]] = ()) -> str | None:
+              parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = ()) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
-    None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `planning`:
-    each passage's report year and whether its section plans; `wordings`: the question's weighted terms."""
-    planned = later_target_year(picked, texts, report_years, outcome_years, planning)
+    None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `parts`:
+    each passage's report year and part (`part()`); `wordings`: the question's weighted terms."""
+    planned = later_target_year(picked, texts, report_years, outcome_years, parts)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
@@ -59,10 +70,10 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
 
 
 def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], report_years: Sequence[int | None],
-                      asked: Sequence[int], planning: Sequence[bool] = ()) -> int | None:
+                      asked: Sequence[int], parts: Sequence[str | None] = ()) -> int | None:
     """The year of the report whose targets are all the figures of `picked` (passage index, sentence in `texts`),
     when that report came after every `asked` year; None when any figure may be a result, or none is given.
-    `planning`: whether each passage's section is the report's plan ("三、2021年工作安排")."""
+    `parts`: the part of its report each passage is in ("plan" for "三、2021年工作安排", "review", or None)."""
     if not asked:
         return None
     found: set[int] = set()
@@ -74,23 +85,27 @@ def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], r
         if year is None or year <= max(asked):
             return None
         before = _sentence_before(texts[p], sent)
-        in_plan = p < len(planning) and planning[p]
-        if not all(_is_target(clause, before, year, in_plan) for clause in clauses):
+        where = parts[p] if p < len(parts) else None
+        if not all(_is_target(clause, before, year, where) for clause in clauses):
             return None
         found.add(year)
     return min(found) if found else None
 
 
-def _is_target(clause: str, before: str, year: int, in_plan: bool) -> bool:
+def _is_target(clause: str, before: str, year: int, where: str | None) -> bool:
     """Whether a figure's clause sets a target: by its own words (stance() of the clause alone, since a sentence's
     other words, such as the name 鲲鹏计划, say nothing of this figure), else by the lead of its target list, else
-    by the part of the report it is in."""
-    if _ESTIMATE.search(clause):
+    by the part of the report it is in (`where`)."""
+    if _ESTIMATE.search(clause) or _DONE.search(clause):
         return False
     said = stance(clause, clause, year)
-    if said is not None:
-        return said == "plan"
-    return in_plan or bool(_LEAD.search(before))
+    if said in ("review", "span", "change"):
+        return False
+    if _PLAN_WORDS.search(clause) or where == "plan":
+        return True
+    if said == "plan" and where is None:
+        return True  # a qualifier (左右, 以内) where no heading says which part this is, as in a 图解 summary
+    return where != "review" and bool(_LEAD.search(before))
 
 
 def _sentence_before(text: str, sent: str) -> str:
