@@ -283,6 +283,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     fitted = fitted or model()
     confidence = fitted.probability(ev)
     flat = [t.replace("\n", "") for t in texts]
+
     def planned(p: int, sent: str) -> bool:
         return later_target_year([(p, sent)], flat, report_years, outcome_years, parts) is not None
 
@@ -290,16 +291,14 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
                      planned=planned if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
-        missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings)
-        if missing is not None and outcome_years and later_target_year(picked, flat, report_years, outcome_years,
-                                                                       parts) is not None:
+        if outcome_years and later_target_year(picked, flat, report_years, outcome_years, parts) is not None:
             # Only targets in the line: the best sentences that are not ("完成造林面积298.65万亩" in the review, below
-            # "完成植树造林230万亩以上" in the plan), if they give a figure.
+            # "完成植树造林230万亩以上" in the plan) stand in, if they give a figure and say enough of the question.
             results = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
                               planned=planned, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
-                missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings)
+        missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings)
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

@@ -65,7 +65,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     if asks_rank_only(question) and not gives_rank(line):
         return "报告中没有给出这一排名"
     if asks_total(question) and not gives_level(line, wordings):
-        return "报告中只给出了增减，没有给出总量"
+        return "报告中没有给出这一总量"
     return None
 
 
