@@ -6,6 +6,8 @@ from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.search import answer as ans
 from qa.search.given import later_target_year, part
 
+from .verdicts import SURE, full_evidence
+
 TARGETS = "2021年全区经济社会发展主要预期目标地区生产总值增长6.5%,力争7%;数字经济核心产业增加值增长12%;"
 
 
@@ -49,24 +51,19 @@ def test_only_a_later_report_with_only_targets_counts() -> None:
     assert later_target_year([(0, "稳定就业。")], ["稳定就业。"], [2021], [2020]) is None
 
 
-def _evidence() -> ans.Evidence:
-    return ans.Evidence(coverage=1.0, sentence_coverage=1.0, rare_term=1.0, dense_margin=0.05, lexical_share=1.0,
-                        number_question=1.0, number_found=1.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)
-
 
 def test_a_past_result_answered_by_targets_is_declined_with_both_years_named() -> None:
-    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)  # answers whatever the signals say
     texts = ["抓好重点群体就业创业，城镇登记失业率控制在3.5%以内。"]
     weights = {"城镇": 2.0, "登记": 2.0, "失业率": 3.0}
     question = "杭州2020年城镇登记失业率是多少"
-    verdict = ans.decide(question, texts, weights, _evidence(), sure, outcome_years=[2020], report_years=[2021])
+    verdict = ans.decide(question, texts, weights, full_evidence(), SURE, outcome_years=[2020], report_years=[2021])
     assert not verdict.answerable
     assert verdict.reason == "报告中只有2021年起的目标，没有给出2020年的实际数字"
     assert verdict.text == f"{ans.NO_ANSWER}{verdict.reason}；下面是最接近的段落。"
-    assert verdict.confidence < sure.threshold
+    assert verdict.confidence < SURE.threshold
     # Asked of the report's own year (its target), or with no year, the same passage answers.
     for years in ([2021], []):
-        answered = ans.decide(question, texts, weights, _evidence(), sure, outcome_years=years, report_years=[2021])
+        answered = ans.decide(question, texts, weights, full_evidence(), SURE, outcome_years=years, report_years=[2021])
         assert answered.answerable and answered.text == texts[0] + "[1]"
 
 
@@ -103,32 +100,30 @@ def test_a_line_that_gives_a_rank(line: str, gives: bool) -> None:
 
 
 def test_a_rank_asked_and_not_given_is_declined() -> None:
-    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
     texts = ["预计全年地区生产总值突破2200亿元、增长5.8%。"]
     weights = {"地区生产总值": 3.0}
-    declined = ans.decide("萧山2023年GDP在全省排第几", texts, weights, _evidence(), sure)
+    declined = ans.decide("萧山2023年GDP在全省排第几", texts, weights, full_evidence(), SURE)
     assert not declined.answerable and declined.reason == "报告中没有给出这一排名"
     ranked = ["地区生产总值增长5.8%、增速居全省第4。"]
-    answered = ans.decide("萧山2023年GDP在全省排第几", ranked, weights, _evidence(), sure)
+    answered = ans.decide("萧山2023年GDP在全省排第几", ranked, weights, full_evidence(), SURE)
     assert answered.answerable and answered.text == ranked[0] + "[1]"
 
 
 def test_a_line_of_targets_yields_to_a_result_that_says_enough_of_the_question() -> None:
-    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
     question = "江西2012年植树造林完成了多少亩"
     weights = {"植树": 3.0, "造林": 3.0, "完成": 1.0}
     plan = "大力推进绿色通道工程建设，完成植树造林230万亩以上。"
     review = "造林绿化工程完成造林面积298.65万亩。"
-    answered = ans.decide(question, [plan, review], weights, _evidence(), sure, outcome_years=[2012],
+    answered = ans.decide(question, [plan, review], weights, full_evidence(), SURE, outcome_years=[2012],
                           report_years=[2013, 2013], parts=["plan", "review"])
     assert answered.answerable and answered.text == review + "[2]"
     # A result that says too little of the question ("完成" alone) does not stand in: the targets were all there was.
     other = "完成投资298.65亿元。"
-    declined = ans.decide(question, [plan, other], weights, _evidence(), sure, outcome_years=[2012],
+    declined = ans.decide(question, [plan, other], weights, full_evidence(), SURE, outcome_years=[2012],
                           report_years=[2013, 2013], parts=["plan", "review"])
     assert not declined.answerable and declined.reason == "报告中只有2013年起的目标，没有给出2012年的实际数字"
     # Asked of the plan's own year, the target answers.
-    own = ans.decide(question.replace("2012", "2013"), [plan, review], weights, _evidence(), sure,
+    own = ans.decide(question.replace("2012", "2013"), [plan, review], weights, full_evidence(), SURE,
                      outcome_years=[2013], report_years=[2013, 2013], parts=["plan", "review"])
     assert own.answerable and own.text.startswith(plan)
 

@@ -5,6 +5,8 @@ import pytest
 from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
 from qa.search import answer as ans
 
+from .verdicts import SURE, full_evidence
+
 
 @pytest.mark.parametrize(("question", "unit"), [
     ("宁波2015年港口货物吞吐量多少亿吨", "亿吨"),
@@ -67,25 +69,20 @@ def test_a_figure_in_the_unit(sentence: str, unit: str, gives: bool) -> None:
     assert gives_unit(sentence, unit) is gives
 
 
-def _evidence() -> ans.Evidence:
-    return ans.Evidence(coverage=1.0, sentence_coverage=1.0, rare_term=1.0, dense_margin=0.05, lexical_share=1.0,
-                        number_question=1.0, number_found=1.0, list_question=0.0, scoped=1.0, preferred_missing=0.0)
-
 
 def test_an_answer_without_a_figure_in_the_asked_unit_is_declined_with_the_unit_named() -> None:
-    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)  # answers whatever the signals say
     weights = {"港口": 3.0, "吞吐量": 3.0}
     texts = ["推进现代化枢纽港建设，宁波舟山港集装箱吞吐量达到2063万标箱。"]
-    verdict = ans.decide("宁波2015年港口吞吐量多少亿吨", texts, weights, _evidence(), sure)
+    verdict = ans.decide("宁波2015年港口吞吐量多少亿吨", texts, weights, full_evidence(), SURE)
     assert not verdict.answerable
     assert verdict.reason == "报告中没有给出以“亿吨”计的这一数字"
     assert verdict.text == "报告中没有找到相关内容。报告中没有给出以“亿吨”计的这一数字；下面是最接近的段落。"
-    assert verdict.confidence < sure.threshold
+    assert verdict.confidence < SURE.threshold
     # Asked in the unit the passage gives, or in none, the same passage answers.
     for question in ("宁波2015年港口吞吐量多少万标箱", "宁波2015年港口吞吐量多少"):
-        answered = ans.decide(question, texts, weights, _evidence(), sure)
+        answered = ans.decide(question, texts, weights, full_evidence(), SURE)
         assert answered.answerable and answered.text == texts[0] + "[1]", question
-    money = ans.decide("一个名额补多少钱", ["投放10000个购车补贴名额。"], {"名额": 3.0}, _evidence(), sure)
+    money = ans.decide("一个名额补多少钱", ["投放10000个购车补贴名额。"], {"名额": 3.0}, full_evidence(), SURE)
     assert money.reason == "报告中没有给出以“元”计的这一数字"
 
 
@@ -121,13 +118,12 @@ def test_a_line_that_gives_a_level(line: str, level: bool) -> None:
 
 
 def test_a_total_answered_by_a_rate_alone_is_declined() -> None:
-    sure = ans.Model(tuple(0.0 for _ in ans.FEATURES), 5.0, 0.5)
     weights = {"地区生产总值": 3.0, "总量": 1.0}
     rate = ["全年地区生产总值增长3.5%左右。"]
-    declined = ans.decide("呼伦贝尔2024年地区生产总值总量多少", rate, weights, _evidence(), sure)
+    declined = ans.decide("呼伦贝尔2024年地区生产总值总量多少", rate, weights, full_evidence(), SURE)
     assert not declined.answerable and declined.reason == "报告中没有给出这一总量"
     level = ["全年地区生产总值达到3008.61亿元，增长3.5%。"]
-    assert ans.decide("呼伦贝尔2024年地区生产总值总量多少", level, weights, _evidence(), sure).answerable
+    assert ans.decide("呼伦贝尔2024年地区生产总值总量多少", level, weights, full_evidence(), SURE).answerable
 
 
 def test_the_level_must_be_of_what_the_total_is_asked_of() -> None:
