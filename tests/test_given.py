@@ -1,7 +1,8 @@
-"""What the question asks, given or not: a past year's result (not a later report's targets), a rank."""
+"""What the question asks, given or not: a past year's result (not a later report's targets), a rank, a change."""
 
 import pytest
 
+from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.search import answer as ans
 from qa.search.given import later_target_year, part
@@ -107,6 +108,50 @@ def test_a_rank_asked_and_not_given_is_declined() -> None:
     ranked = ["地区生产总值增长5.8%、增速居全省第4。"]
     answered = ans.decide("萧山2023年GDP在全省排第几", ranked, weights, full_evidence(), SURE)
     assert answered.answerable and answered.text == ranked[0] + "[1]"
+
+
+@pytest.mark.parametrize(("question", "only"), [
+    ("杭州2020年人工智能产业营收同比涨了多少", True),
+    ("杭州去年经济增速多少", True),
+    ("萧山2020年实际利用外资比上年增长了多少", True),
+    ("2020年杭州农村居民收入增长了几个点", True),
+    ("浙江12年人口自然增长率要控制在多少", True),
+    # A level asked too, or instead: the level alone answers in part.
+    ("GDP总量多少，增长多少", False),
+    ("城镇居民收入从多少涨到多少", False),
+    ("规上工业增加值是多少", False),  # 增加值 is a measure, not a change
+    ("新增就业多少人", False),
+    ("增速在全省排第几", False),
+])
+def test_a_question_that_asks_only_a_change(question: str, only: bool) -> None:
+    assert asks_change_only(question) is only
+
+
+@pytest.mark.parametrize(("line", "gives"), [
+    ("地区生产总值增长８．２％。", True),  # full-width
+    ("人口自然增长率控制在5‰以内。", True),
+    ("比上年增加48万人。", True),
+    ("空气优良天数由242天增加至334天。", True),
+    ("粮食产量增长百分之五。", True),
+    ("进出口总额翻了1.2倍。", True),
+    ("提高3个百分点。", True),
+    ("人工智能产业营收达1557.6亿元。", False),
+    ("全市接待游客1.8亿人次，旅游总收入3335亿元。", False),
+    ("规上工业增加值1557亿元。", False),  # 增加值 is no verb of change
+])
+def test_a_line_that_gives_a_change(line: str, gives: bool) -> None:
+    assert gives_change(line) is gives
+
+
+def test_a_change_asked_and_not_given_is_declined() -> None:
+    weights = {"人工智能": 3.0, "产业": 1.0, "营收": 3.0}
+    question = "杭州2020年人工智能产业营收同比涨了多少"
+    level = ["国家新一代人工智能创新发展试验区加快建设，人工智能产业营收达1557.6亿元。"]
+    declined = ans.decide(question, level, weights, full_evidence(), SURE)
+    assert not declined.answerable and declined.reason == "报告中没有给出这一增减幅度"
+    rate = ["人工智能产业营收达1557.6亿元，增长15.2%。"]
+    answered = ans.decide(question, rate, weights, full_evidence(), SURE)
+    assert answered.answerable and answered.text == rate[0] + "[1]"
 
 
 def test_a_line_of_targets_yields_to_a_result_that_says_enough_of_the_question() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import gives_figure
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.stance import stance
@@ -66,6 +67,8 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中没有给出这一排名"
     if asks_total(question) and not gives_level(line, wordings):
         return "报告中没有给出这一总量"
+    if asks_change_only(question) and not gives_change(line):
+        return "报告中没有给出这一增减幅度"
     return None
 
 
