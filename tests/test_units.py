@@ -34,6 +34,12 @@ from .verdicts import SURE, full_evidence
     ("出口了多少人民币的货", "钱"),
     ("减免了多少个人所得税", None),  # 个人所得税, not people
     ("引进了多少个人才项目", None),
+    # An age asked in words, a count of couples, a concentration.
+    ("杭州市长今年多大年纪", "岁"),
+    ("人均预期寿命多少岁", "岁"),
+    ("海口2023年离婚登记有多少对", "对"),
+    ("多少对外贸易企业受益", None),  # 对外, not couples
+    ("北京2014年PM10年均浓度是多少微克", "微克"),
 ])
 def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit
@@ -62,6 +68,10 @@ def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
     ("全年粮食产量1633亿 斤。", "吨", True),
     ("城镇新增就业1.2万[1]", "人", True),  # the answer line's marker follows a figure with its counter unsaid
     ("接待游客1.2亿人次。", "万", True),  # any scale answers a scale
+    ("人均预期寿命达到82.4岁。", "岁", True),
+    ("常住人口1036万人。", "岁", False),
+    ("细颗粒物年均浓度58微克/立方米。", "微克", True),
+    ("空气中细颗粒物年均浓度实际下降了4%。", "微克", False),
     ("财政收入8500万元。", "亿", True),
     ("地区生产总值1.81万亿。", "亿元", True),
 ])

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 _ASKED = ("亿美元", "万美元", "美元", "亿元", "万元", "元", "万亿", "亿吨", "万吨", "吨", "亿斤", "万斤", "斤", "万人次",
           "人次", "万人", "人", "名", "万户", "户", "家", "项", "天", "套", "公里", "千米", "万平方米", "平方米",
           "平方公里", "万亩", "亩", "公顷", "张", "所", "辆", "台", "件", "座", "条", "小时", "万标箱", "标箱",
-          "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "床", "亿", "万", "钱", "个")
+          "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "床", "岁", "对", "微克", "亿", "万", "钱", "个")
 # Alternation takes the first that matches, not the longest: 千瓦时 must be tried before 千瓦.
 _UNIT = "|".join(sorted(_ASKED, key=len, reverse=True))
 # 几 after a determiner or a numeral is "a few" (这几家, 前几天, 十几家, 的几家), not a question.
@@ -23,7 +23,10 @@ _QUESTION = re.compile(r"(?:(?<![哪这那前后近好十百千万两三四五�
 # A unit-looking character that opens another word: 名额, 家庭, 天然气, 户籍, 台账, 条件, 项目, 人民币.
 _NOT_UNIT = {"名": "额|次|义|单|称|牌|录", "家": "庭|长|属|族|乡|具|电|园|门", "户": "籍|口|型", "天": "然|数|津|河|空|气",
              "台": "账|阶|风|湾|州|商|胞", "条": "件|例|款|约|码", "人": "民币|均|所得|才|体|户|大", "吨": "位",
-             "所": "得|有|属|以", "项": "目", "座": "谈|位", "张": "家", "套": "餐"}
+             "所": "得|有|属|以", "项": "目", "座": "谈|位", "张": "家", "套": "餐",
+             "对": "外|于|接|口|标|话|策|象|照|比|应|待|手|称|此|其|我|华|台|港|内"}
+# An age asked without a counter ("市长多大年纪") asks it in 岁.
+_AGE = re.compile(r"多大年纪|多大岁数|年纪多大|年龄多大|年龄是多少|多少周岁")
 _RANK = re.compile(r"(?:第|前|排|排名)(?:多少|几)(?:名|位)")  # 前几名 asks a rank
 _LIST = re.compile(r"哪些|哪几|分别是什么|是什么|叫什么|名单|名称")
 _PERCENT_POINT = re.compile(r"(?:几|多少)个(?:百分)?点")
@@ -45,6 +48,7 @@ _KINDS = (
     ("千瓦时", "度"),
     ("标箱", "标准箱"),
     ("天", "日", "工作日", "小时"),
+    ("岁", "周岁"),
 )
 _NUMERAL = r"(?:\d[\d,，]*(?:\.\d+)?|[一二三四五六七八九十两百千万亿]+)"
 _SCALE = r"(?:多|余|近|超)?(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?(?:多|余)?(?:个)?"
@@ -63,6 +67,8 @@ def asked_unit(question: str) -> str | None:
     """The unit the question asks its figure in, or None when it names none (多少, 增长多少, 几个点, 前几名)."""
     if _PERCENT_POINT.search(question) or _RANK.search(question):
         return None
+    if _AGE.search(question):
+        return "岁"
     for m in _QUESTION.finditer(question):
         unit, rest = m.group(2), question[m.end():]
         if unit in _NOT_UNIT and re.match(_NOT_UNIT[unit], rest):
