@@ -28,14 +28,31 @@ def _tagger() -> Any:
     return jieba.posseg
 
 
-def content_nouns(text: str) -> list[str]:
-    """The nouns of `text` of two or more characters, lower-cased, in order, without framing words."""
+def content_nouns(text: str, guess: bool = True) -> list[str]:
+    """The nouns of `text` of two or more characters, lower-cased, in order, without framing words. `guess`: let
+    jieba's HMM find words its dictionary lacks (新冠, 规上, 社零), which is most of the time tagging takes."""
     out = []
-    for pair in _tagger().lcut(text):
+    for pair in _tagger().lcut(text, HMM=guess):
         word, flag = pair.word.strip().lower(), pair.flag
         if len(word) >= 2 and flag in _NOUN_TAGS and word not in STOPWORDS and word not in _FRAMING:
             out.append(word)
     return list(dict.fromkeys(out))
+
+
+def wording_nouns(wordings: Sequence[str]) -> list[list[str]]:
+    """`content_nouns` of each wording of one question (its own first, then each with one term in the reports'
+    words). Only the first is tagged with the HMM: the others differ from it by one dictionary term, and take
+    the words it found beyond the dictionary wherever they still say them."""
+    if not wordings:
+        return []
+    first = content_nouns(wordings[0])
+    found = [noun for noun in first if noun not in content_nouns(wordings[0], guess=False)]
+    out = [first]
+    for wording in wordings[1:]:
+        lowered = wording.lower()
+        nouns = content_nouns(wording, guess=False) + [noun for noun in found if noun in lowered]
+        out.append(sorted(dict.fromkeys(nouns), key=lowered.find))
+    return out
 
 
 def _parts(word: str) -> list[str]:

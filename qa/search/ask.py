@@ -14,7 +14,7 @@ from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
-from qa.lang.nouns import content_nouns, unseen_nouns
+from qa.lang.nouns import unseen_nouns, wording_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, digit_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.script import as_read
@@ -99,7 +99,7 @@ def run(
     weights = snap.idf(tokenize(expanded))
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     # The nouns of each wording, tagged once: the first wording is the question's own.
-    nouns = [content_nouns(v) for v in variants(topic)]
+    nouns = wording_nouns(variants(topic))
     unseen = tuple(unseen_nouns(nouns[0], lambda term: _in_reports(snap, term)))
     # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
