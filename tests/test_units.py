@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
+from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 from qa.search import answer as ans
 
 from .verdicts import SURE, full_evidence
@@ -147,3 +147,29 @@ def test_the_level_must_be_of_what_the_total_is_asked_of() -> None:
     assert gives_level("地区生产总值增长5%，增速连续3年居全省首位，总量突破3000亿元", gdp)
     # A question whose words name nothing but the total: any level answers.
     assert gives_level("累计完成投资120亿元", [{"一共": 3.0, "亿元": 1.8}])
+
+
+@pytest.mark.parametrize(("question", "stock"), [
+    ("杭州养老机构床位现在一共有多少张", True),
+    ("杭州目前拥有多少个国家级孵化器", True),
+    ("钱塘区现在一共有多少家国家高新技术企业", True),
+    # A flow asked (what was added, brought in or built), or no count at all.
+    ("钱塘新区成立以来一共引进了多少项目", False),
+    ("杭州2020年新增了多少家上市公司", False),
+    ("杭州人均预期寿命现在是多少岁", False),
+    ("钱塘研发经费占GDP比重现在是多少", False),
+    ("杭州常住人口现在有多少", False),
+])
+def test_a_question_that_asks_a_stock(question: str, stock: bool) -> None:
+    assert asks_stock(question) is stock
+
+
+def test_a_stock_answered_by_an_increment_is_declined() -> None:
+    question = "杭州养老机构床位现在一共有多少张"
+    weights = {"养老": 3.0, "机构": 1.0, "床位": 3.0}
+    added = ["建设镇街级示范型居家养老服务中心73家，新增养老机构床位3255张。"]
+    declined = ans.decide(question, added, weights, full_evidence(), SURE, wordings=[weights])
+    assert not declined.answerable and declined.reason == "报告中只有新增的数字，没有给出总数"
+    held = ["全市养老机构床位达到8.6万张。"]
+    answered = ans.decide(question, held, weights, full_evidence(), SURE, wordings=[weights])
+    assert answered.answerable and answered.text == held[0] + "[1]"

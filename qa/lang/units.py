@@ -134,6 +134,30 @@ _LEVEL = re.compile(r"(?:(?<![第前\d.])\d[\d,，]*(?:\.\d+)?"
                     r"|台|套|张|床|所|座|条|方|立方米|万|亿)")
 
 
+# A stock asked ("现在一共有多少张床位", "目前拥有多少家") is not answered by what one year added ("新增养老机构床位3255张").
+# A question that asks what was added, built or brought in ("一共引进了多少", "成立以来新增多少") asks a flow.
+_STOCK_ASKED = re.compile(r"现在|目前|现有|拥有|共有|总数|保有")
+_ADDING_ASKED = re.compile(r"新增|新建|新开|建成|建设|引进|培育|认定|招|增加|开工|完成|实现|累计|期间|以来|年来|成立|投入"
+                           r"|投资|签约|落地|减免|发放|兑付|脱贫|转移|改造|创建|增长|提高|降|减少|今年|去年|\d{4}年|目标|计划|要")
+# What a clause says of its figure that makes it an increment.
+_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|新发展|净增|增加")
+
+
+_COUNTERS = frozenset("家 户 个 所 座 人 名 位 张 床 项 件 条 套 辆 台".split())
+
+
+def asks_stock(question: str) -> bool:
+    """Whether the question asks how many things there are now (a count: 多少家, 几所, 多少张), not how many were
+    added in some year; a rate, a share or an age asked "现在" is no count."""
+    return (bool(_STOCK_ASKED.search(question)) and not _ADDING_ASKED.search(question)
+            and len(re.findall(r"多少|几", question)) == 1 and _counted(question))
+
+
+def _counted(question: str) -> bool:
+    unit = asked_unit(question)
+    return (unit is not None and _base(unit) in _COUNTERS) or bool(re.search(r"(?:多少|几)个", question))
+
+
 def asks_total(question: str) -> bool:
     """Whether the question asks a total and nothing else ("在建的铁路有几条、一共多少公里" asks a count too)."""
     return (bool(_TOTAL_ASKED.search(question)) and not _OTHER_ASKED.search(question)
@@ -149,17 +173,20 @@ _CLAUSE = re.compile(r"[，,；;。：:]")
 _ELIDED_SUBJECT = re.compile(r"(?:总量|总额|总值|规模|全年|共|累计)|(?:达到|达|实现|完成|突破|超过|为|约|近)?\d")
 
 
-def gives_level(line: str, wordings: Sequence[dict[str, float]] = ()) -> bool:
+def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: bool = False) -> bool:
     """Whether the line gives a figure as a level (3335亿元, 8.7亿人次, 两亿零七百万人), not only as a rate
     (增长5.7%, 1.2倍). With the question's `wordings` (its weighted terms, in each wording), the level must be in a
     clause that says at least half of one wording, its units and total words aside: in "地区生产总值增长6%左右，
-    一般公共预算收入完成496.3亿元" the level is another measure's; "…，总量达到3008.61亿元" is its subject's before."""
+    一般公共预算收入完成496.3亿元" the level is another measure's; "…，总量达到3008.61亿元" is its subject's before.
+    With `stock`, a level that a clause gives as an increment ("新增养老机构床位3255张") does not count."""
     text = re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))
     metrics = [asked for weights in wordings
                if (asked := {t: w for t, w in weights.items() if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
-    if not metrics:  # nothing says what the total is of: any level will do
-        return bool(_LEVEL.search(text))
     clauses = _CLAUSE.split(text)
+    if stock:
+        clauses = [clause for clause in clauses if not _INCREMENT.search(clause)]
+    if not metrics:  # nothing says what the total is of: any level will do
+        return any(_LEVEL.search(clause) for clause in clauses)
     for i, clause in enumerate(clauses):
         if _LEVEL.search(clause):
             # An elided subject is looked for up to three clauses back ("地区生产总值增长5%，增速连续3年居全省首位，

@@ -19,7 +19,7 @@ from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import gives_figure
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.stance import stance
-from qa.lang.units import asked_unit, asks_total, gives_level, gives_unit
+from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
 _FULL_STOP = re.compile(r"[。！？!?]")
@@ -67,6 +67,8 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中没有给出这一排名"
     if asks_total(question) and not gives_level(line, wordings):
         return "报告中没有给出这一总量"
+    if asks_stock(question) and not gives_level(line, wordings, stock=True):
+        return "报告中只有新增的数字，没有给出总数"
     if asks_change_only(question) and not gives_change(line):
         return "报告中没有给出这一增减幅度"
     return None
