@@ -110,6 +110,15 @@ def test_a_rank_asked_and_not_given_is_declined() -> None:
     assert answered.answerable and answered.text == ranked[0] + "[1]"
 
 
+def test_a_rank_asked_alone_is_answered_by_the_sentence_that_gives_one() -> None:
+    question = "西藏2013到2017年经济增速在全国排第几"
+    weights = {"经济": 1.0, "增速": 3.0, "全国": 1.0}
+    texts = ["2015年全区生产总值增长11%，经济增速位居全国前列。",
+             "经济增速保持较快。地区生产总值增速连续五年居全国前三，年均增长10.8%。"]
+    verdict = ans.decide(question, texts, weights, full_evidence(), SURE)
+    assert verdict.answerable and "连续五年居全国前三" in verdict.text
+
+
 @pytest.mark.parametrize(("question", "only"), [
     ("杭州2020年人工智能产业营收同比涨了多少", True),
     ("杭州去年经济增速多少", True),

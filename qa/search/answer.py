@@ -18,6 +18,7 @@ from importlib import resources
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
 from qa.lang.query import digit_years
+from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.tokens import tokenize
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
 from qa.search.given import later_target_year, not_given
@@ -185,10 +186,11 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
     # What the question asks for, and the sentences that give it: a figure for 多少, the reason for 为什么 ("定在9%
-    # 左右" states, "综合考虑…" explains), what fell short for 没完成.
+    # 左右" states, "综合考虑…" explains), what fell short for 没完成, a rank asked alone ("增速连续五年居全国前三").
     wanted = [test for asked, test in ((wants_number, gives_figure),
                                        (bool(_WHY_QUESTION.search(question)), _REASON.search),
-                                       (bool(_SHORTFALL_QUESTION.search(question)), _SHORTFALL.search)) if asked]
+                                       (bool(_SHORTFALL_QUESTION.search(question)), _SHORTFALL.search),
+                                       (asks_rank_only(question), gives_rank)) if asked]
 
     def cover(sent: str) -> float:
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
