@@ -1,6 +1,7 @@
-"""A number question's passages re-ranked by the clause that says the question and gives a figure."""
+"""A number question's passages re-ranked by the clause that says the question and gives a figure (or a rank)."""
 
-from qa.search.figure_clause import figure_clause_cover, rerank, wants_figure
+from qa.lang.ranks import gives_rank
+from qa.search.figure_clause import figure_clause_cover, rerank, wants_figure, wants_rank
 from qa.search.retrieval import Hit
 
 TALKED = "经济增长目标同2035年远景目标总体衔接，与我国经济长期增长潜力基本吻合。"
@@ -47,3 +48,17 @@ def test_only_a_figure_asked_for_and_no_reason_re_ranks() -> None:
     assert not wants_figure("2008年国家为什么把CPI目标定在4.8%左右")
     assert not wants_figure("萧山2021年有哪些重点项目")
     assert not wants_figure("广西23年北部湾港吞吐量增速全国排第几")  # an ordinal is asked
+
+
+def test_a_rank_question_re_ranks_by_the_clause_that_gives_a_rank() -> None:
+    assert wants_rank("广西23年北部湾港吞吐量增速全国排第几")
+    assert not wants_rank("萧山2021年有哪些重点项目")
+    figure = "营商环境持续优化，新增市场主体24.6万户。"
+    ranked_text = "营商环境综合评价居全国第五。"
+    wording = {"营商": 2.0, "环境": 1.0, "全国": 1.0}
+    assert figure_clause_cover(ranked_text, [wording], gives_rank) == 1.0
+    assert figure_clause_cover(figure, [wording], gives_rank) == 0.0  # a figure is no rank
+    texts = {1: figure, 2: ranked_text}
+    hits = [Hit(1, 0.0500, 0.8, 10.0), Hit(2, 0.0495, 0.8, 9.0)]
+    assert [h.row for h in rerank(hits, texts.__getitem__, [wording], 0.01, 10, gives=gives_rank)] == [2, 1]
+    assert [h.row for h in rerank(hits, texts.__getitem__, [wording], 0.01, 10)] == [1, 2]

@@ -17,6 +17,7 @@ from qa.lang.figures import gives_figure
 from qa.lang.nouns import unseen_nouns, wording_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, digit_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.ranks import gives_rank
 from qa.lang.script import as_read
 from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
 from qa.lang.tokens import tokenize
@@ -116,13 +117,15 @@ def run(
     for i, t in enumerate(scope.targets):
         for doc_id in t.doc_ids:
             target_of.setdefault(doc_id, i)
-    if config.figure_clause_weight and figure_clause.wants_figure(effective):
+    rank = figure_clause.wants_rank(effective)
+    if config.figure_clause_weight and (figure_clause.wants_figure(effective) or rank):
         # Passages from outside a narrow scope fill the list after its own ones: they stay after them.
         inside = set(scope.doc_ids) if scope.doc_ids is not None else None
         depth = next((i for i, h in enumerate(hits[:config.figure_clause_depth])
                       if inside is not None and chunk_of(h.row).doc_id not in inside), config.figure_clause_depth)
         ranked = figure_clause.rerank(hits, lambda row: chunk_of(row).text, wordings, config.figure_clause_weight,
-                                      depth, lambda row: target_of.get(chunk_of(row).doc_id, -1))
+                                      depth, lambda row: target_of.get(chunk_of(row).doc_id, -1),
+                                      gives_rank if rank else gives_figure)
     else:
         ranked = list(hits)
     # The answer may only cite passages that are returned.
