@@ -95,6 +95,11 @@ def test_a_question_that_asks_only_a_rank(question: str, only: bool) -> None:
     ("市第七次党代会召开，前三季度增长5.5%", False),
     ("引进7位院士", False),
     ("规上工业增加值增长7%；", False),
+    # A longer ordinal, a count of months, a plan's number, a ratio named 首位度.
+    ("全省第十一届运动会", False),
+    ("全省前11个月", False),
+    ("全市第14个五年规划", False),
+    ("首位度提升", False),
 ])
 def test_a_line_that_gives_a_rank(line: str, gives: bool) -> None:
     assert gives_rank(line) is gives
@@ -131,6 +136,16 @@ def test_a_rank_asked_alone_is_answered_by_the_sentence_that_gives_one() -> None
     ("规上工业增加值是多少", False),  # 增加值 is a measure, not a change
     ("新增就业多少人", False),
     ("增速在全省排第几", False),
+    # Found by a review against the corpus: a level after the verb, a count of years, an action, a comparison of
+    # two levels, a reason.
+    ("最低工资标准提高到了多少", False),
+    ("GDP连续多少年保持增长", False),
+    ("几年实现翻番", False),
+    ("提升改造了多少条道路", False),
+    ("翻新了多少所学校", False),
+    ("居民收入翻了几番", True),
+    ("萧山村集体经营性收入目标，2021年和2024年比涨了多少", False),
+    ("1995年国家把经济增长目标定在多少？为啥比上一年低", False),
 ])
 def test_a_question_that_asks_only_a_change(question: str, only: bool) -> None:
     assert asks_change_only(question) is only
@@ -147,6 +162,18 @@ def test_a_question_that_asks_only_a_change(question: str, only: bool) -> None:
     ("人工智能产业营收达1557.6亿元。", False),
     ("全市接待游客1.8亿人次，旅游总收入3335亿元。", False),
     ("规上工业增加值1557亿元。", False),  # 增加值 is no verb of change
+    # What changed between the verb and the amount, a doubling, no change, a difference, a qualified amount.
+    ("城镇新增就业12.5万人。", True),
+    ("减少贫困人口130万人", True),
+    ("新增地铁运营里程130公里", True),
+    ("城乡居民收入比2010年翻了一番。", True),
+    ("每人每月上调65元", True),
+    ("全社会固定资产投资与上年持平", True),
+    ("比上年多117万亩", True),
+    ("比上年增加超过120万人", True),
+    ("启动市场主体倍增工程", False),  # 倍 after no number
+    ("2510个点位问题整改清零", False),
+    ("提升改造背街小巷120条", False),  # an action's count, not a change
 ])
 def test_a_line_that_gives_a_change(line: str, gives: bool) -> None:
     assert gives_change(line) is gives

@@ -39,6 +39,8 @@ from .verdicts import SURE, full_evidence
     ("人均预期寿命多少岁", "岁"),
     ("海口2023年离婚登记有多少对", "对"),
     ("多少对外贸易企业受益", None),  # 对外, not couples
+    ("政府拿出多少对困难群众进行救助", None),
+    ("多少对新人登记结婚", "对"),
     ("北京2014年PM10年均浓度是多少微克", "微克"),
 ])
 def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
@@ -72,6 +74,7 @@ def test_the_unit_a_question_asks(question: str, unit: str | None) -> None:
     ("常住人口1036万人。", "岁", False),
     ("细颗粒物年均浓度58微克/立方米。", "微克", True),
     ("空气中细颗粒物年均浓度实际下降了4%。", "微克", False),
+    ("PM2.5浓度为35μg/m³。", "微克", True),
     ("财政收入8500万元。", "亿", True),
     ("地区生产总值1.81万亿。", "亿元", True),
 ])
@@ -173,3 +176,17 @@ def test_a_stock_answered_by_an_increment_is_declined() -> None:
     held = ["全市养老机构床位达到8.6万张。"]
     answered = ans.decide(question, held, weights, full_evidence(), SURE, wordings=[weights])
     assert answered.answerable and answered.text == held[0] + "[1]"
+    # Another clause's level does not borrow the increment's subject by a verb ("完成1978户…改造").
+    verb = ["新增养老机构床位3255张，完成1978户老年人家庭适老化改造。"]
+    assert not ans.decide(question, verb, weights, full_evidence(), SURE, wordings=[weights]).answerable
+
+
+@pytest.mark.parametrize("line", [
+    "新增上市公司12家，总数达到198家。",
+    "新增境内外上市公司12家、累计达到198家。",
+    "上市公司达198家、比上年增加12家。",
+    "上市公司增加到198家。",
+])
+def test_a_stock_said_after_an_increment_or_beside_one_is_given(line: str) -> None:
+    assert gives_level(line, [{"上市": 2.0, "公司": 1.0}], stock=True)
+    assert not gives_level("新增上市公司12家。", [{"上市": 2.0, "公司": 1.0}], stock=True)

@@ -7,6 +7,7 @@ reports don't use (打算, 发了, 怎么样) says nothing about whether they an
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -45,12 +46,18 @@ def wording_nouns(wordings: Sequence[str]) -> list[list[str]]:
     the words it found beyond the dictionary wherever they still say them."""
     if not wordings:
         return []
-    first = content_nouns(wordings[0])
-    found = [noun for noun in first if noun not in content_nouns(wordings[0], guess=False)]
+    own = wordings[0]
+    first = content_nouns(own)
+    found = [noun for noun in first if noun not in content_nouns(own, guess=False)]
     out = [first]
     for wording in wordings[1:]:
         lowered = wording.lower()
-        nouns = content_nouns(wording, guess=False) + [noun for noun in found if noun in lowered]
+        # The words found beyond the dictionary count where the wordings agree, not inside the part put in the
+        # reports' words.
+        head = len(os.path.commonprefix([own, wording]))
+        tail = len(os.path.commonprefix([own[head:][::-1], wording[head:][::-1]]))
+        kept = lowered[:head] + "\n" + lowered[len(wording) - tail:]
+        nouns = content_nouns(wording, guess=False) + [noun for noun in found if noun in kept]
         out.append(sorted(dict.fromkeys(nouns), key=lowered.find))
     return out
 

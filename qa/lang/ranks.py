@@ -16,8 +16,10 @@ _ORDINAL = r"[一二三四五六七八九十百零两\d]+"
 # A rank is said after a verb of standing (居, 排, 位列, 跃升到) or a field (全国, 全省, 城市) and is not a sector, a
 # session or a period (第一产业, 第二次, 前三季度): "增速居全国第1", "全市第一", "跃升到45位", "并列第一".
 _STANDING = r"(?:居|排|列|跃升|升至|上升到|前移至|进入|保持|跻身|全国|全省|全市|全区|城市|省会|同类|盟市|之)"
-_RANK_GIVEN = re.compile(rf"{_STANDING}[^，。；;,]{{0,12}}?(?:第\s*{_ORDINAL}(?!产业|次|届|批|轮|季度|时间|要务)"
-                         rf"|首位|前\s*{_ORDINAL}(?![季个年批])|\d+\s*位)|并列第|榜首|居首|之首")
+# The lookaheads also refuse a shorter ordinal than is written ("第十一届" is no 第十 + 一届).
+_MORE = r"[\d一二三四五六七八九十百零两]"
+_RANK_GIVEN = re.compile(rf"{_STANDING}[^，。；;,]{{0,12}}?(?:第\s*{_ORDINAL}(?!{_MORE}|产业|次|届|批|轮|季度|时间|要务|年|个)"
+                         rf"|首位(?!度)|前\s*{_ORDINAL}(?!{_MORE}|[季个年批])|\d+\s*位)|并列第|榜首|居首|之首")
 
 
 def asks_rank_only(question: str) -> bool:

@@ -24,7 +24,7 @@ _QUESTION = re.compile(r"(?:(?<![哪这那前后近好十百千万两三四五�
 _NOT_UNIT = {"名": "额|次|义|单|称|牌|录", "家": "庭|长|属|族|乡|具|电|园|门", "户": "籍|口|型", "天": "然|数|津|河|空|气",
              "台": "账|阶|风|湾|州|商|胞", "条": "件|例|款|约|码", "人": "民币|均|所得|才|体|户|大", "吨": "位",
              "所": "得|有|属|以", "项": "目", "座": "谈|位", "张": "家", "套": "餐",
-             "对": "外|于|接|口|标|话|策|象|照|比|应|待|手|称|此|其|我|华|台|港|内"}
+             "对": "(?![，。？?！!]|$|夫|新人|婚)"}
 # An age asked without a counter ("市长多大年纪") asks it in 岁.
 _AGE = re.compile(r"多大年纪|多大岁数|年纪多大|年龄多大|年龄是多少|多少周岁")
 _RANK = re.compile(r"(?:第|前|排|排名)(?:多少|几)(?:名|位)")  # 前几名 asks a rank
@@ -49,6 +49,7 @@ _KINDS = (
     ("标箱", "标准箱"),
     ("天", "日", "工作日", "小时"),
     ("岁", "周岁"),
+    ("微克", "μg", "µg", "ug"),
 )
 _NUMERAL = r"(?:\d[\d,，]*(?:\.\d+)?|[一二三四五六七八九十两百千万亿]+)"
 _SCALE = r"(?:多|余|近|超)?(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?(?:多|余)?(?:个)?"
@@ -140,7 +141,9 @@ _STOCK_ASKED = re.compile(r"现在|目前|现有|拥有|共有|总数|保有")
 _ADDING_ASKED = re.compile(r"新增|新建|新开|建成|建设|引进|培育|认定|招|增加|开工|完成|实现|累计|期间|以来|年来|成立|投入"
                            r"|投资|签约|落地|减免|发放|兑付|脱贫|转移|改造|创建|增长|提高|降|减少|今年|去年|\d{4}年|目标|计划|要")
 # What a clause says of its figure that makes it an increment.
-_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|新发展|净增|增加")
+_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)")
+# Where a clause that opens with an increment goes on to the total ("新增上市公司12家、累计达到198家").
+_TOTAL_AFTER = re.compile(r"总数|总量|总计|累计|共计|共有|达到|达|增至|增加到|增加至")
 
 
 _COUNTERS = frozenset("家 户 个 所 座 人 名 位 张 床 项 件 条 套 辆 台".split())
@@ -170,7 +173,10 @@ _TOTAL_WORDS = frozenset({"总量", "总额", "总值", "一共", "总共", "总
 _CLAUSE = re.compile(r"[，,；;。：:]")
 # A clause that opens with its total or its verb has left its subject in the clause before: "地区生产总值增长5.1%，
 # 总量达到3008.61亿元".
-_ELIDED_SUBJECT = re.compile(r"(?:总量|总额|总值|规模|全年|共|累计)|(?:达到|达|实现|完成|突破|超过|为|约|近)?\d")
+_ELIDED_SUBJECT = re.compile(r"(?:总量|总额|总值|总数|总计|数量|规模|全年|共|累计)|(?:达到|达|实现|完成|突破|超过|为|约|近)?\d")
+# A stock takes its subject from the clause before only after a word of the total: "新增上市公司12家，总数达到198家",
+# not "新增养老机构床位3255张，完成1978户…改造".
+_ELIDED_TOTAL = re.compile(r"总量|总额|总值|总数|总计|数量|规模|共|累计")
 
 
 def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: bool = False) -> bool:
@@ -183,15 +189,28 @@ def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: boo
     metrics = [asked for weights in wordings
                if (asked := {t: w for t, w in weights.items() if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
     clauses = _CLAUSE.split(text)
-    if stock:
-        clauses = [clause for clause in clauses if not _INCREMENT.search(clause)]
+    # With `stock`, the level is looked for only where no increment is said, or after the total that follows one;
+    # the whole clause still says the subject ("新增上市公司12家，总数达到198家").
+    levels = [_stock_part(clause) if stock else clause for clause in clauses]
     if not metrics:  # nothing says what the total is of: any level will do
-        return any(_LEVEL.search(clause) for clause in clauses)
+        return any(_LEVEL.search(part) for part in levels)
     for i, clause in enumerate(clauses):
-        if _LEVEL.search(clause):
+        if _LEVEL.search(levels[i]):
             # An elided subject is looked for up to three clauses back ("地区生产总值增长5%，增速连续3年居全省首位，
             # 总量突破3000亿元").
-            said = ("".join(clauses[max(0, i - 3):i]) + clause if _ELIDED_SUBJECT.match(clause) else clause).lower()
+            elided = (_ELIDED_TOTAL if stock else _ELIDED_SUBJECT).match(clause)
+            said = ("".join(clauses[max(0, i - 3):i]) + clause if elided else clause).lower()
             if any(sum(w for t, w in asked.items() if t in said) >= 0.5 * sum(asked.values()) for asked in metrics):
                 return True
     return False
+
+
+def _stock_part(clause: str) -> str:
+    """The part of a clause that may give a total: all of it without an increment, else what follows the total
+    said after the increment ("新增…12家、累计达到198家" -> "累计达到198家"), else nothing."""
+    increment = _INCREMENT.search(clause)
+    if not increment:
+        return clause
+    total = _TOTAL_AFTER.search(clause, increment.end())
+    before = clause[:increment.start()]
+    return before + (clause[total.start():] if total else "")
