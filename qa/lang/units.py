@@ -144,8 +144,7 @@ _ADDING_ASKED = re.compile(r"新增|新建|新开|建成|建设|引进|培育|�
 _INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)")
 # Where a clause that opens with an increment goes on to the total ("新增上市公司12家、累计达到198家").
 _TOTAL_AFTER = re.compile(r"总数|总量|总计|累计|共计|共有|达到|达|增至|增加到|增加至")
-
-
+# The units that count things, which a stock is asked in (an amount in 元 or 吨 is no count).
 _COUNTERS = frozenset("家 户 个 所 座 人 名 位 张 床 项 件 条 套 辆 台".split())
 
 
