@@ -5,7 +5,7 @@ import pytest
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.search import answer as ans
-from qa.search.given import later_target_year, part
+from qa.search.given import later_target_year, not_given, only_results, part
 
 from .verdicts import SURE, full_evidence
 
@@ -219,3 +219,31 @@ def test_a_line_of_targets_yields_to_a_result_that_says_enough_of_the_question()
 ])
 def test_the_part_of_a_report_a_section_is_in(section: str, where: str | None) -> None:
     assert part(section) == where
+
+
+@pytest.mark.parametrize(("sentence", "where", "results"), [
+    ("固定资产投资增长3.1％，社会消费品零售总额增长5.3％，进出口总额增长11.8％，增速均居副省级城市前列；", "review", True),
+    # Where the report plans, or with a word that sets, recalls or estimates a target, it may be the target.
+    ("社会消费品零售总额增长5.3％。", "plan", False),
+    ("社会消费品零售总额增长5.3％。", None, False),
+    ("国内生产总值比上年增长7.8%，虽然略低于8%的预定目标。", "review", False),
+    ("城镇登记失业率控制在3%以内。", "review", False),
+    ("预计全年社会消费品零售总额增长5%。", "review", False),
+    # A sentence with no figure neither answers nor misleads, and a line without figures shows nothing.
+    ("消费市场加快回暖。", "review", False),
+])
+def test_a_line_of_results_is_found_by_its_part_of_the_report_and_its_words(
+        sentence: str, where: str | None, results: bool) -> None:
+    assert only_results([(0, sentence)], [where]) is results
+
+
+def test_a_target_asked_and_only_results_given_is_declined() -> None:
+    result = [(0, "社会消费品零售总额增长5.3％，增速居副省级城市前列；")]
+    texts = [result[0][1]]
+    declined = not_given("武汉2025年社零增长目标多少", result[0][1], result, texts, [2025], (), ["review"])
+    assert declined == "报告中只有实际完成的数字，没有给出这一目标"
+    # The figure of what happened is what a question without a target word asks; and 为什么/哪些 ask no figure.
+    assert not_given("武汉2024年社零增长了多少", result[0][1], result, texts, [2025], (), ["review"]) is None
+    assert not_given("为什么没定社零增长目标", result[0][1], result, texts, [2025], (), ["review"]) is None
+    target = [(0, "社会消费品零售总额增长6%左右。")]
+    assert not_given("武汉2025年社零增长目标多少", target[0][1], target, [target[0][1]], [2025], (), ["plan"]) is None

@@ -1,8 +1,8 @@
 """Whether the answer line gives what the question asks: a figure in the asked unit, a rank, the asked year's result.
 
 A line that talks about the question's topic without giving what it asks answers nothing, and says so: "多少亿吨"
-is not answered by a count of 标箱 (`qa.lang.units`), "在全省排第几" by a growth rate (`qa.lang.ranks`), nor a past
-year's result by a later report's targets (below).
+is not answered by a count of 标箱 (`qa.lang.units`), "在全省排第几" by a growth rate (`qa.lang.ranks`), a past
+year's result by a later report's targets (below), nor a target ("社零增长目标多少") by what a review says happened.
 
 "钱塘区2020年居民人均可支配收入多少" asks what happened in 2020; the 2021 report's "城乡居民收入倍差控制在1.8以内"
 and "城镇登记失业率控制在3.5%以内" are what 2021 and the years after are meant to reach. A report reviews the years
@@ -37,6 +37,12 @@ _ESTIMATE = re.compile(r"预计")
 # ("一、2023年工作回顾"). 计划 alone is no sign: "“十五”计划开局良好" heads a review.
 _PLANNING = re.compile(r"安排|目标任务|主要任务|工作任务|重点工作|总体要求|预期目标|主要目标|工作部署|打算|建议|展望")
 _REVIEWING = re.compile(r"回顾|过去|成绩|成就|一年来|五年来|以来|总结|完成情况|执行情况|开局|取得")
+# A target's figure asked in so many words ("社零增长目标多少", "计划增长多少"); 要/将/提出 also ask one, but less
+# surely, and "为什么没定目标" or "打算启动哪些项目" ask no figure.
+_TARGET_ASKED = re.compile(r"(?:目标|预期|计划|打算|力争)[^，,。？?！!]*?(?:多少|几)")
+# Anything in a sentence that may set or recall a target, or estimate: a sentence with none of these, in the part
+# of a report that reviews, says what happened ("社会消费品零售总额增长5.3%").
+_MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|以上|以内|控制在|不低于|不超过|突破|要|将|拟|预计|今年")
 
 
 def part(section: str) -> str | None:
@@ -71,7 +77,16 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中只有新增的数字，没有给出总数"
     if asks_change_only(question) and not gives_change(line):
         return "报告中没有给出这一增减幅度"
+    if _TARGET_ASKED.search(question) and only_results(picked, parts):
+        return "报告中只有实际完成的数字，没有给出这一目标"
     return None
+
+
+def only_results(picked: Sequence[tuple[int, str]], parts: Sequence[str | None]) -> bool:
+    """Whether every sentence of `picked` that gives a figure is a result: in a review, with no word of a target."""
+    figures = [(p, sent) for p, sent in picked if gives_figure(sent)]
+    return bool(figures) and all(p < len(parts) and parts[p] == "review" and not _MAY_PLAN.search(sent)
+                                 for p, sent in figures)
 
 
 def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], report_years: Sequence[int | None],
