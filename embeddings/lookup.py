@@ -42,12 +42,12 @@ def _table(node: Any) -> Lookup | None:
     kind = node.get_type_name()
     if kind == "Constant":
         data = _constant(node)
-        return Lookup(data.astype(np.float32), None) if data is not None else None
+        return Lookup(data.astype(np.float32, copy=False), None) if data is not None else None
     source = [i.get_source_output().get_node() for i in node.inputs()]
     if kind == "Convert" and len(source) == 1:
         data = _constant(source[0])
         if data is not None and data.dtype in (np.float16, np.float32):
-            return Lookup(data.astype(np.float32), None)
+            return Lookup(data.astype(np.float32, copy=False), None)
     if kind == "Multiply" and len(source) == 2 and source[0].get_type_name() == "Convert":
         rows = _constant(source[0].input(0).get_source_output().get_node())
         scale = _constant(source[1])

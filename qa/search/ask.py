@@ -162,9 +162,10 @@ def run(
     # A 多少 question about a year's results ("2020年…增长了多少") is not answered by a later report's targets.
     outcome = info.years if info.intent == "outcome" and ans.is_number_question(effective) else ()
     report_years = [snap.documents[p.citation.doc_id].year for p in shown]
-    parts = [part(p.citation.section) for p in shown]
+    sections = [p.citation.section for p in shown]
+    parts = [part(section) for section in sections]
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked,
-                         outcome, report_years, parts)
+                         outcome, report_years, parts, sections)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 

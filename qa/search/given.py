@@ -38,11 +38,19 @@ _ESTIMATE = re.compile(r"预计")
 _PLANNING = re.compile(r"安排|目标任务|主要任务|工作任务|重点工作|总体要求|预期目标|主要目标|工作部署|打算|建议|展望")
 _REVIEWING = re.compile(r"回顾|过去|成绩|成就|一年来|五年来|以来|总结|完成情况|执行情况|开局|取得")
 # A target's figure asked in so many words ("社零增长目标多少", "计划增长多少"); 要/将/提出 also ask one, but less
-# surely, and "为什么没定目标" or "打算启动哪些项目" ask no figure.
-_TARGET_ASKED = re.compile(r"(?:目标|预期|计划|打算|力争)[^，,。？?！!]*?(?:多少|几)")
-# Anything in a sentence that may set or recall a target, or estimate: a sentence with none of these, in the part
-# of a report that reviews, says what happened ("社会消费品零售总额增长5.3%").
-_MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|以上|以内|控制在|不低于|不超过|突破|要|将|拟|预计|今年")
+# surely, "为什么没定目标" or "打算启动哪些项目" ask no figure, "目标完成了吗" asks what happened, and 计划单列市,
+# 计划生育 and 预期寿命 are no targets.
+_TARGET_ASKED = re.compile(r"(?:目标|预期(?!寿命)|计划(?!单列|生育)|打算|力争)"
+                           r"(?![^，,。？?！!]*?(?:完成|实现|达到|达成)了?(?:吗|没))[^，,。？?！!]*?(?:多少|几)")
+# Anything in a sentence that may set or recall a target, or estimate: a sentence with none of these, in a review,
+# says what happened ("社会消费品零售总额增长5.3%").
+_MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|以上|以内|控制在|不低于|不超过|突破|要|将|拟|预计"
+                       r"|今年|承诺|确定的|下达|任务|期望")
+# A review in so many words, and nothing in the section path that plans or may plan: part() also reads 开局, 取得
+# and 成绩 as a review, which head plans too ("做好“十四五”开局工作", "推动高质量发展取得显著进展"), and a heading
+# may join both ("1998年工作回顾和1999年工作目标").
+_REVIEW_SAID = re.compile(r"回顾|过去|一年来|五年来|总结|完成情况|执行情况")
+_PLAN_NEAR = re.compile(_PLANNING.pattern + r"|工作目标|基本要求|开局|今年|明年|主要工作|部署|任务|目标")
 
 
 def part(section: str) -> str | None:
@@ -57,10 +65,12 @@ def part(section: str) -> str | None:
 
 def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts: Sequence[str],
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
-              parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = ()) -> str | None:
+              parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = (),
+              sections: Sequence[str] = ()) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
     None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `parts`:
-    each passage's report year and part (`part()`); `wordings`: the question's weighted terms."""
+    each passage's report year and part (`part()`); `wordings`: the question's weighted terms; `sections`: each
+    passage's section path."""
     planned = later_target_year(picked, texts, report_years, outcome_years, parts)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
@@ -77,16 +87,24 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中只有新增的数字，没有给出总数"
     if asks_change_only(question) and not gives_change(line):
         return "报告中没有给出这一增减幅度"
-    if _TARGET_ASKED.search(question) and only_results(picked, parts):
+    if _TARGET_ASKED.search(question) and only_results(picked, texts, sections):
         return "报告中只有实际完成的数字，没有给出这一目标"
     return None
 
 
-def only_results(picked: Sequence[tuple[int, str]], parts: Sequence[str | None]) -> bool:
-    """Whether every sentence of `picked` that gives a figure is a result: in a review, with no word of a target."""
+def reviews_only(section: str) -> bool:
+    """Whether a section path says it reviews, and nothing in it plans or may plan."""
+    headings = section.split(" > ")
+    return any(_REVIEW_SAID.search(h) for h in headings) and not any(_PLAN_NEAR.search(h) for h in headings)
+
+
+def only_results(picked: Sequence[tuple[int, str]], texts: Sequence[str], sections: Sequence[str]) -> bool:
+    """Whether every sentence of `picked` (passage index, sentence of `texts`) that gives a figure is a result: in a
+    section that only reviews, with no word of a target, and not an item of a list led by one ("主要预期目标是：")."""
     figures = [(p, sent) for p, sent in picked if gives_figure(sent)]
-    return bool(figures) and all(p < len(parts) and parts[p] == "review" and not _MAY_PLAN.search(sent)
-                                 for p, sent in figures)
+    return bool(figures) and all(
+        p < len(sections) and reviews_only(sections[p]) and not _MAY_PLAN.search(sent)
+        and not _LEAD.search(_sentence_before(texts[p], sent)) for p, sent in figures)
 
 
 def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], report_years: Sequence[int | None],
