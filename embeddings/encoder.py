@@ -27,7 +27,8 @@ class Encoder(Protocol):
 
 @runtime_checkable
 class StartsQueries(Protocol):
-    """An encoder that can begin one query's encode and hand back a call that waits for its vector."""
+    """An encoder that can begin one query's encode and hand back a call that waits for its vector (and gives the
+    same vector if called again)."""
 
     def start_query(self, text: str) -> Callable[[], np.ndarray]: ...
 

@@ -337,3 +337,31 @@ def test_the_figure_re_rank_keeps_the_named_place_first(lexical_service: QAServi
 def test_a_year_is_said_only_as_the_year_of_the_figure(sentence: str, said: bool) -> None:
     terms = {"地区生产总值": 3.0}
     assert _year_said([2019], terms, [[sentence]], True) is said
+
+
+def test_bm25_scores_while_the_query_vector_is_still_being_computed(fake_service: QAService,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The vector is asked for only once BM25 has scored, so the encoder's threads run beside BM25; the ranking is
+    # the one a vector in hand gives.
+    from qa.index.snapshot import Snapshot
+    from qa.lang.tokens import tokenize
+    from qa.search.retrieval import retrieve
+    from qa.search.scope import Scope
+
+    snap = fake_service.snapshot
+    assert fake_service.encoder is not None
+    question = "萧山财政总收入增长多少"
+    vector = fake_service.encoder.encode_queries([question])[0]
+    weights = snap.idf(tokenize(question))
+    in_hand = retrieve(snap, vector, weights, Scope(None), 5)
+    events: list[str] = []
+    lexical = Snapshot.lexical
+    monkeypatch.setattr(Snapshot, "lexical", lambda self, *args: (events.append("bm25"), lexical(self, *args))[1])
+
+    def pending() -> np.ndarray:
+        events.append("vector")
+        return vector
+
+    hits = retrieve(snap, pending, weights, Scope(None), 5)
+    assert events == ["bm25", "vector"]
+    assert [(h.row, h.score) for h in hits] == [(h.row, h.score) for h in in_hand] and hits

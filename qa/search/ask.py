@@ -105,7 +105,7 @@ def run(
     # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
-    hits = retrieve(snap, vector(), weights, scope, max(top_k, EVIDENCE_HITS), config)
+    hits = retrieve(snap, vector, weights, scope, max(top_k, EVIDENCE_HITS), config)
     chunks: dict[int, Chunk] = {}  # rendered once, for the re-rank and the passages shown
 
     def chunk_of(row: int) -> Chunk:

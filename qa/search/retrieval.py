@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,6 +20,8 @@ from qa.search.phase import phase_of
 from qa.search.scope import Scope
 
 CANDIDATES = 100
+# The query's vector, or a call that waits for it: BM25 then scores while the encoder still runs.
+QueryVector = np.ndarray | None | Callable[[], np.ndarray | None]
 _ONE_YEAR = re.compile(r"(?:19|20)\d{2}年")
 
 
@@ -46,7 +49,7 @@ class RetrievalConfig:
     figure_clause_depth: int = 10
 
 
-def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], scope: Scope, k: int,
+def retrieve(snap: Snapshot, query_vec: QueryVector, weights: dict[str, float], scope: Scope, k: int,
              cfg: RetrievalConfig | None = None) -> list[Hit]:
     """The k best passages, best first: per target when there are several, else over the scope."""
     cfg = cfg or RetrievalConfig()
@@ -63,13 +66,16 @@ def retrieve(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, fl
     return hits[:k]
 
 
-def rank_rows(snap: Snapshot, query_vec: np.ndarray | None, weights: dict[str, float], rows: np.ndarray | None,
+def rank_rows(snap: Snapshot, query_vec: QueryVector, weights: dict[str, float], rows: np.ndarray | None,
               scope: Scope, cfg: RetrievalConfig, limit: int | None = None) -> list[Hit]:
     """The scope's passages ranked by fused score plus their report, phase, year and phrase bonuses; with `limit`,
-    exactly the best `limit` of them (the bonuses are only read for candidates that can still reach them)."""
+    exactly the best `limit` of them (the bonuses are only read for candidates that can still reach them).
+    A callable `query_vec` is called once BM25 has scored, and must give the same vector each time."""
     if rows is not None and not len(rows):
         return []
     lex_rows, lex = snap.lexical(weights, rows)
+    if callable(query_vec):
+        query_vec = query_vec()
     none = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if rows is None:  # whole corpus: each side's best candidates
         lex_keep = lex > 0
