@@ -2,7 +2,7 @@
 
 OpenVINO's CPU plugin runs a graph compiled for one input shape about a millisecond faster per query than the
 same graph with dynamic shapes (BENCHMARKS.md, "Static query widths"). A compiled model holds its own decompressed
-copy of the vocabulary table (128,263 × 384 floats, ~200 MB), so a model per width would cost that much each.
+copy of the vocabulary table (128,263 × 384 floats), so a model per width cost about 330 MB each (measured).
 Taken out, the table is held once, as the graph stores it (int8 rows and a scale per row in the int8 graph), and
 a row is computed the way the graph computes it: `float(row) * scale`, both in float32, so the vectors are the
 graph's own.

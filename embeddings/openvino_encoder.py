@@ -29,8 +29,8 @@ from embeddings.lookup import INPUT, Lookup, split
 
 MAX_TOKENS = 512
 QUERY_BUCKET = 8
-# Widths of "query: " plus a question, in tokens: 16 and 24 hold 95% of the dev sets' questions, 32 nearly all
-# the rest. Each compiled width costs ~65 MB; the vocabulary table they no longer hold saves ~330 MB.
+# Widths of "query: " plus a question, in tokens: 16 and 24 hold 1,309 of the 1,337 dev questions, 32 the rest.
+# Each compiled width costs ~65 MB; the vocabulary table they no longer hold saves ~330 MB.
 STATIC_WIDTHS = (16, 24, 32)
 WARM_QUERY_TOKENS = 64  # questions longer than this are rare; their widths warm on first use
 

@@ -50,7 +50,7 @@ _MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保
 # and 成绩 as a review, which head plans too ("做好“十四五”开局工作", "推动高质量发展取得显著进展"), and a heading
 # may join both ("1998年工作回顾和1999年工作目标").
 _REVIEW_SAID = re.compile(r"回顾|过去|一年来|五年来|总结|完成情况|执行情况")
-_PLAN_NEAR = re.compile(_PLANNING.pattern + r"|工作目标|基本要求|开局|今年|明年|主要工作|部署|任务|目标")
+_PLAN_NEAR = re.compile(_PLANNING.pattern + r"|目标|基本要求|开局|今年|明年|主要工作|部署|任务")
 
 
 def part(section: str) -> str | None:
