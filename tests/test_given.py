@@ -32,6 +32,8 @@ TARGETS = "2021年全区经济社会发展主要预期目标地区生产总值�
     ("城镇居民人均可支配收入8690元，增长11.6%。", "地区生产总值增长7.5%，超过预期目标；城镇居民人均可支配收入8690元，增长11.6%。",
      None, False),
     ("两年投资1万亿元的计划（实际完成1.1万亿元）。", "两年投资1万亿元的计划（实际完成1.1万亿元）。", None, False),
+    # 实际利用外资 is the measure's name, not a result said in so many words.
+    ("实际利用外资10亿美元左右。", "实际利用外资10亿美元左右。", None, True),
 ])
 def test_a_figure_is_a_target_by_its_clause_its_list_or_its_part_of_the_report(
         sentence: str, text: str, where: str | None, target: bool) -> None:

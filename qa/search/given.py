@@ -30,7 +30,7 @@ _LEAD = re.compile(r"(?<![过于的成现到])(?:主要)?预期目标|主要目�
 # the review, which reports such figures as achieved.
 _PLAN_WORDS = re.compile(r"今年|本年|拟|预期|力争|争取|确保|主要目标|目标是")
 # A result said in so many words, whatever else the clause says ("实际完成1.1万亿元", "超额完成").
-_DONE = re.compile(r"实际|完成了|实现了|超额|超过预期|好于预期|高于预期|低于预期")
+_DONE = re.compile(r"实际(?!利用|使用|到位)|完成了|实现了|超额|超过预期|好于预期|高于预期|低于预期")
 # "预计全年地区生产总值突破2200亿元": the report's estimate of the year just ended is that year's result.
 _ESTIMATE = re.compile(r"预计")
 # The part of a report that plans: its heading says so ("二、2024年工作安排", "今年的主要任务") and does not review
