@@ -36,7 +36,10 @@ _ESTIMATE = re.compile(r"预计")
 # The part of a report that plans: its heading says so ("二、2024年工作安排", "今年的主要任务") and does not review
 # ("一、2023年工作回顾"). 计划 alone is no sign: "“十五”计划开局良好" heads a review.
 _PLANNING = re.compile(r"安排|目标任务|主要任务|工作任务|重点工作|总体要求|预期目标|主要目标|工作部署|打算|建议|展望")
-_REVIEWING = re.compile(r"回顾|过去|成绩|成就|一年来|五年来|以来|总结|完成情况|执行情况|开局|取得")
+# A review said in so many words; part() also takes words that head a review more often than a plan, though plans
+# use them too ("做好“十四五”开局工作", "推动高质量发展取得显著进展").
+_REVIEW_SAID = re.compile(r"回顾|过去|一年来|五年来|总结|完成情况|执行情况")
+_REVIEWING = re.compile(_REVIEW_SAID.pattern + r"|成绩|成就|以来|开局|取得")
 # A target's figure asked in so many words ("社零增长目标多少", "计划增长多少"); 要/将/提出 also ask one, but less
 # surely, "为什么没定目标" or "打算启动哪些项目" ask no figure, "目标完成了吗" asks what happened, and 计划单列市,
 # 计划生育 and 预期寿命 are no targets.
@@ -46,10 +49,8 @@ _TARGET_ASKED = re.compile(r"(?:目标|预期(?!寿命)|计划(?!单列|生育)|
 # says what happened ("社会消费品零售总额增长5.3%").
 _MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|以上|以内|控制在|不低于|不超过|突破|要|将|拟|预计"
                        r"|今年|承诺|确定的|下达|任务|期望")
-# A review in so many words, and nothing in the section path that plans or may plan: part() also reads 开局, 取得
-# and 成绩 as a review, which head plans too ("做好“十四五”开局工作", "推动高质量发展取得显著进展"), and a heading
-# may join both ("1998年工作回顾和1999年工作目标").
-_REVIEW_SAID = re.compile(r"回顾|过去|一年来|五年来|总结|完成情况|执行情况")
+# What may plan, anywhere in a section path, for `reviews_only`: a heading may join both parts ("1998年工作回顾和
+# 1999年工作目标").
 _PLAN_NEAR = re.compile(_PLANNING.pattern + r"|目标|基本要求|开局|今年|明年|主要工作|部署|任务")
 
 
