@@ -269,3 +269,19 @@ def test_a_target_asked_and_only_results_given_is_declined() -> None:
     target = [(0, "社会消费品零售总额增长6%左右。")]
     assert not_given("武汉2025年社零增长目标多少", target[0][1], target, [target[0][1]], [2025], (), ["plan"], (),
                      ["二、2025年工作安排"]) is None
+
+
+def test_a_figure_of_a_place_without_a_report_must_be_said_of_it() -> None:
+    # 寿光 has no report of its own and is searched in 潍坊's, which names it but gives 潍坊's own figures.
+    question = "寿光2020年蔬菜产量多少吨"
+    weights = {"蔬菜": 3.0, "产量": 2.0}
+    named = "寿光蔬菜产业集群入选全国首批优势特色产业集群。"
+    parent_figure = "全力支持武汉抗击疫情，捐赠蔬菜1720吨。"
+    inner = [("寿光", "潍坊市")]
+    declined = ans.decide(question, [named, parent_figure], weights, full_evidence(), SURE, inner=inner)
+    assert not declined.answerable and declined.reason == "潍坊市的报告中没有给出寿光的这一数字"
+    own = "寿光蔬菜产量达到450万吨。"
+    answered = ans.decide(question, [own, parent_figure], weights, full_evidence(), SURE, inner=inner)
+    assert answered.answerable and answered.text.startswith(own)
+    # A place with a report of its own: its reports' figures are its own.
+    assert ans.decide(question, [named, parent_figure], weights, full_evidence(), SURE).answerable

@@ -262,7 +262,8 @@ def format_answer(picked: list[tuple[int, str]]) -> str:
 def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: Evidence, fitted: Model | None = None,
            wordings: Sequence[dict[str, float]] = (), groups: Sequence[int] = (), years: Sequence[int] = (),
            outcome_years: Sequence[int] = (), report_years: Sequence[int | None] = (),
-           parts: Sequence[str | None] = (), sections: Sequence[str] = ()) -> Verdict:
+           parts: Sequence[str | None] = (), sections: Sequence[str] = (),
+           inner: Sequence[tuple[str, str]] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it. `outcome_years`: the
     years whose results a 多少 question asks; `report_years` and `parts`: each passage's report year and the part of
     the report it is in ("plan", "review" or None); `sections`: each passage's section path."""
@@ -300,7 +301,8 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
                               planned=planned, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
-        missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings, sections)
+        missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings, sections,
+                            inner, bool(ev.number_question))
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

@@ -164,8 +164,9 @@ def run(
     report_years = [snap.documents[p.citation.doc_id].year for p in shown]
     sections = [p.citation.section for p in shown]
     parts = [part(section) for section in sections]
+    inner = [(short_name(place), parent) for place, parent in scope.inner]
     verdict = ans.decide(effective, [p.text for p in shown], terms, evidence, fitted, wordings, groups, asked,
-                         outcome, report_years, parts, sections)
+                         outcome, report_years, parts, sections, inner)
     return Response(shown, verdict, rewritten, info, scope, evidence)
 
 

@@ -67,16 +67,23 @@ def part(section: str) -> str | None:
 def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts: Sequence[str],
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
               parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = (),
-              sections: Sequence[str] = ()) -> str | None:
+              sections: Sequence[str] = (), inner: Sequence[tuple[str, str]] = (),
+              number_question: bool = False) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
     None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `parts`:
     each passage's report year and part (`part()`); `wordings`: the question's weighted terms; `sections`: each
-    passage's section path."""
+    passage's section path; `inner`: the (short name, ancestor) of each asked place that has no report of its own
+    and is searched in its ancestor's; `number_question`: the question asks for a figure."""
     planned = later_target_year(picked, texts, report_years, outcome_years, parts)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
         return f"报告中只有{planned}年起的目标，没有给出{asked}的实际数字"
+    if inner and number_question and not any(gives_figure(sent) and any(name in sent for name, _ in inner)
+                                             for _, sent in picked):
+        # "寿光2020年蔬菜产量多少" in 潍坊's report: its "捐赠蔬菜1720吨" is 潍坊's figure, not 寿光's.
+        name, parent = inner[0]
+        return f"{parent}的报告中没有给出{name}的这一数字"
     unit = asked_unit(question)
     if unit is not None and not gives_unit(line, unit):
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
