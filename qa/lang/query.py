@@ -27,6 +27,11 @@ _SHORT_YEAR = re.compile(_NOT_A_COUNT + _YY + "年" + _NOT_A_DURATION)
 # Colloquial short years in a range ("21-23年", "98到02年") or a list ("21、22年"): the first number is a year too.
 _SHORT_RANGE = re.compile(_NOT_A_COUNT + _YY + r"\s*年?\s*(?:到|至|-|—|–|~|～)\s*" + _YY + r"\s*年" + _NOT_A_DURATION)
 _SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + rf"(?=(?:\s*[、和与及]\s*(?:{_YY_DIGITS}))+\s*年" + _NOT_A_DURATION + ")")
+# "75年政府工作报告说74年…比64年…": before 政府工作报告, 50-89年 is a report's year, not a span of time, and the
+# question's other short years of those decades are years too.
+_OLD_YY = r"([5-8]\d)"
+_OLD_REPORT_YEAR = re.compile(_NOT_A_COUNT + _OLD_YY + r"年(?=的?(?:国务院)?(?:政府工作报告|政府报告|报告))")
+_OLD_SHORT_YEAR = re.compile(_NOT_A_COUNT + _OLD_YY + "年" + _NOT_A_DURATION)
 _CN_YEAR = re.compile(r"([一二][〇零○一二三四五六七八九]{3})年")
 # 二〇一九年, and 二〇一九 opening a range (二〇一九到二〇二三年).
 _CN_YEAR_NUMBER = re.compile(r"(?<![〇零○一二三四五六七八九十])([一二][〇零○一二三四五六七八九]{3})"
@@ -155,6 +160,8 @@ def canonical_years(question: str) -> str:
     spans = [m.span(1) for m in _SHORT_YEAR.finditer(question)]
     spans += [m.span(g) for m in _SHORT_RANGE.finditer(question) for g in (1, 2)]  # 98到02年 -> 1998到2002年
     spans += [m.span(1) for m in _SHORT_LIST.finditer(question)]
+    if _OLD_REPORT_YEAR.search(question):
+        spans += [m.span(1) for m in _OLD_SHORT_YEAR.finditer(question)]
     for start, end in sorted(set(spans), reverse=True):
         question = question[:start] + str(_full_year(question[start:end])) + question[end:]
     return question
@@ -183,6 +190,8 @@ _REPORT_OF_YEAR = re.compile(r"((?:19|20)\d{2}|(?<!\d)\d{2})年(?:的)?[^，,。
 def parse_query(question: str, matcher: PlaceMatcher, today: dt.date | None = None) -> QueryInfo:
     """Places, years, intent and level words of a question."""
     year_now = (today or dt.date.today()).year
+    # Whole, so that what is read after a named report ("75年政府工作报告说74年…") keeps the years it reads as such.
+    question = canonical_years(question)
     years, relative, all_years = years_in(question, year_now)
     levels = tuple(level for level, pattern in _LEVEL_WORDS.items() if pattern.search(question))
     intent = intent_of(question)
