@@ -15,6 +15,8 @@ def test_nouns_are_kept_and_question_framing_is_not() -> None:
     assert "打算" not in content_nouns("杭州2021年打算新增多少家上市公司")
     assert content_nouns("疫情的时候杭州派了多少医护人员去湖北") == ["疫情", "医护人员"]
     assert "变化" not in content_nouns("萧山两年的目标有什么变化")
+    # "数量…多少家" asks the count; the reports give it without the word ("争取年底前达2.3万家").
+    assert content_nouns("广东17年高新技术企业数量打算达到多少家") == ["高新技术", "企业"]
 
 
 def test_a_noun_no_report_uses_is_unseen() -> None:

@@ -18,7 +18,7 @@ from qa.lang.tokens import STOPWORDS, segmenter
 # and a name the reports never print is no topic.
 _NOUN_TAGS = frozenset({"n", "nz", "nt", "nw", "vn", "an", "i", "l", "j"})
 # Nouns that only frame a question ("疫情的时候", "有什么数据").
-_FRAMING = frozenset("时候 时间 情况 方面 问题 东西 事情 内容 数据 数字 报告 政府 工作 变化 区别 差别".split())
+_FRAMING = frozenset("时候 时间 情况 方面 问题 东西 事情 内容 数据 数字 数量 数目 报告 政府 工作 变化 区别 差别".split())
 
 
 @lru_cache(maxsize=1)
