@@ -12,11 +12,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
+from qa.lang.qualifiers import asked_qualifiers, gives_for
 from qa.lang.query import digit_years
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.tokens import tokenize
@@ -191,6 +192,9 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
                                        (bool(_WHY_QUESTION.search(question)), _REASON.search),
                                        (bool(_SHORTFALL_QUESTION.search(question)), _SHORTFALL.search),
                                        (asks_rank_only(question), gives_rank)) if asked]
+    if wants_number:
+        # 入境游客 asked: a sentence that gives a figure of 入境 (or 境外) before one that counts every visitor.
+        wanted += [partial(gives_for, group) for group in asked_qualifiers(question)]
 
     def cover(sent: str) -> float:
         return max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)

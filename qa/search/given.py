@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import gives_figure
+from qa.lang.qualifiers import unsaid
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.stance import stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
@@ -85,6 +86,12 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         name, parent = inner[0]
         return f"{parent}的报告中没有给出{name}的这一数字"
     unit = asked_unit(question)
+    figures = [sent for _, sent in picked if gives_figure(sent)]
+    in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None else gives_figure
+    if figures and (word := unsaid(question, figures, in_unit)):
+        # "西安2023年接待入境游客多少人次": "全年接待游客2.78亿人次" counts every visitor, not those from abroad;
+        # "新疆棉花种了多少亩": "棉花总产568.6万吨" gives none in 亩.
+        return f"报告中没有给出“{word}”的这一数字"
     if unit is not None and not gives_unit(line, unit):
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
     if asks_rank_only(question) and not gives_rank(line):

@@ -1,0 +1,91 @@
+"""Words that make a measure another measure: 入境游客 are not all 游客, 出口 is not 进出口, a patent 授权 is no
+申请, the 调查 unemployment rate is not the 登记 one, 小麦 is not all 粮食.
+
+A figure asked with one of these words is answered only by a sentence that says it (or a word of its kind: 境外
+for 入境); "全年接待游客2.78亿人次" gives no count of 入境游客. A small reviewed table, as for synonyms: the
+words are the statistical breakdowns the reports themselves use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from qa.lang.figures import gives_figure
+
+# Each group: words of one breakdown, any of which says it. 城乡 says 农村 ("城乡居民收入分别增长3.9%和6.7%").
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("入境", "境外", "海外", "外国"),
+    ("出口",),
+    ("进口",),
+    ("授权",),
+    ("申请",),
+    ("调查",),
+    ("登记",),
+    ("农村", "乡村", "农民", "城乡"),
+    ("户籍",),
+    ("常住",),
+    ("出生",),
+    ("死亡",),
+    ("小麦",),
+    ("玉米",),
+    ("水稻", "稻谷"),
+    ("大豆",),
+    ("棉花",),
+    ("油料",),
+    ("生猪",),
+    ("牛奶",),
+    ("蔬菜",),
+    ("水果",),
+    ("煤炭", "原煤"),
+    ("原油", "石油"),
+    ("天然气",),
+    ("高中",),
+    ("初中",),
+    ("小学",),
+    ("幼儿园",),
+    ("研究生",),
+)
+# Clauses, not list items: "城镇、农村居民人均可支配收入分别增长5%、6%" says 农村 with its figure.
+_CLAUSE = re.compile(r"[，,：:；;]")
+_FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几)")  # 哪几 asks a list
+# A clause that goes on with its subject left out: it opens with a verb of change or level, or the figure itself.
+_ELIDED = re.compile(r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
+# 出口 and 进口 inside 进出口 say neither alone.
+_SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!出)")}
+
+
+def _says(word: str, text: str) -> bool:
+    pattern = _SAID.get(word)
+    return bool(pattern.search(text)) if pattern else word in text
+
+
+def asked_qualifiers(question: str) -> list[tuple[str, ...]]:
+    """The groups whose words the question says where it asks a figure (in a clause with 多少 or 几: "有没有死亡的"
+    asks no figure of 死亡), each led by the word it says."""
+    asking = "，".join(clause for clause in _CLAUSE.split(question) if _FIGURE_ASKED.search(clause))
+    out = []
+    for group in _GROUPS:
+        said = [word for word in group if _says(word, asking)]
+        if said:
+            out.append((said[0], *(w for w in group if w != said[0])))
+    return out
+
+
+def unsaid(question: str, sentences: Sequence[str], figure: Callable[[str], bool] = gives_figure) -> str | None:
+    """The question's first breakdown word that none of `sentences` gives a `figure` for, or None."""
+    for group in asked_qualifiers(question):
+        if not any(gives_for(group, sentence, figure) for sentence in sentences):
+            return group[0]
+    return None
+
+
+def gives_for(group: Sequence[str], sentence: str, figure: Callable[[str], bool] = gives_figure) -> bool:
+    """Whether a clause of the sentence says a word of the group and gives a `figure`, or the clause after it does
+    with its subject left out ("入境游客增长20%、达到120万人次"). "探索“保税进口+零售加工”新模式，跨境电商进出口总额
+    1084.2亿元" gives no figure of 进口."""
+    clauses = _CLAUSE.split(sentence)
+    return any(any(_says(word, clause) for word in group)
+               and (figure(clause) or (i + 1 < len(clauses) and bool(_ELIDED.match(clauses[i + 1]))
+                                       and figure(clauses[i + 1])))
+               for i, clause in enumerate(clauses))

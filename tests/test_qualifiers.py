@@ -1,0 +1,61 @@
+"""A figure asked with a breakdown word (入境, 出口, 授权, 调查, 小麦) is answered only by a figure said of it."""
+
+import pytest
+
+from qa.lang.qualifiers import asked_qualifiers, unsaid
+from qa.lang.units import gives_unit
+from qa.search import answer as ans
+
+from .verdicts import SURE, full_evidence
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("西安2023年接待入境游客多少人次", ["入境"]),
+    ("西藏2015年接待的游客里境外游客有多少", ["境外"]),
+    ("济宁19年出口额是多少亿元", ["出口"]),
+    ("全国2023年外贸进出口总额是多少", []),  # 进出口 is neither 出口 nor 进口
+    ("浙江2005年城镇调查失业率是多少", ["调查"]),
+    # A breakdown word outside the clause that asks the figure asks none of its own.
+    ("杭州疫情期间一共治好了多少确诊病人，有没有死亡的", []),
+    ("萧山2021年高中这块要动哪几所学校", []),  # 哪几 asks a list
+])
+def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> None:
+    assert [group[0] for group in asked_qualifiers(question)] == asked
+
+
+@pytest.mark.parametrize(("question", "sentence", "missing"), [
+    ("西安2023年接待入境游客多少人次", "全年接待游客2.78亿人次、旅游收入3350亿元。", "入境"),
+    ("哈尔滨2019年接待入境游客多少人次", "全年接待国内外游客9579.7万人次。", "入境"),
+    ("西安2023年接待入境游客多少人次", "接待境外游客120万人次。", None),  # a word of its kind
+    # The clause that says it must give the figure, or the one after it with its subject left out.
+    ("杭州2020年货物进口额是多少", "探索“保税进口+零售加工”新模式，跨境电商进出口总额1084.2亿元。", "进口"),
+    ("2019年入境游客多少人次", "入境游客增长20%，达到120万人次。", None),
+    ("杭州2020年农村居民收入增长了多少", "城镇、农村居民人均可支配收入分别增长3.9%和6.7%。", None),
+    ("杭州2020年农村居民收入增长了多少", "城乡居民收入分别增长3.9%和6.7%。", None),  # 城乡 says both
+    ("深圳2016年国内发明专利授权量多少件", "国内发明专利申请量增长约40%。", "授权"),
+    ("黑龙江2013年大豆产量多少", "粮食总产量达1300亿斤，稳定大豆种植面积。", "大豆"),
+])
+def test_a_figure_said_of_the_breakdown(question: str, sentence: str, missing: str | None) -> None:
+    assert unsaid(question, [sentence]) == missing
+
+
+def test_a_figure_of_the_breakdown_in_the_asked_unit() -> None:
+    question = "新疆2024年棉花种了多少亩"
+    line = "棉花总产568.6万吨、占全国92.2%。"
+    assert unsaid(question, [line]) is None
+    assert unsaid(question, [line], lambda clause: gives_unit(clause, "亩")) == "棉花"
+    assert unsaid(question, ["棉花种植面积3600万亩。"], lambda clause: gives_unit(clause, "亩")) is None
+
+
+def test_a_breakdown_asked_and_not_given_is_declined_and_one_given_is_the_answer() -> None:
+    question = "杭州2020年外贸出口额多少"
+    weights = {"外贸": 2.0, "出口": 3.0}
+    mixed = "跨境电商进出口总额1084.2亿元、增长13.9%。"
+    declined = ans.decide(question, [mixed], weights, full_evidence(), SURE)
+    assert not declined.answerable and declined.reason == "报告中没有给出“出口”的这一数字"
+    # Beside it, the sentence that gives the figure of 出口 is the answer.
+    own = "货物出口3693亿元、增长2.1%。"
+    answered = ans.decide(question, [mixed, own], weights, full_evidence(), SURE)
+    assert answered.answerable and own in answered.text
+    # Ranked first, too: of one passage's sentences, one allowed, it is the one that gives the figure of 出口.
+    assert ans.extract(question, [mixed + own], weights, max_sentences=1) == [(0, own)]
