@@ -99,6 +99,8 @@ def test_places_know_their_parents() -> None:
     ("2019—2021年北京财政收入", (2019, 2020, 2021), False, False),
     ("近三年新疆粮食产量", (2023, 2024, 2025), False, False),
     ("十三五期间浙江GDP年均增长多少", (2016, 2017, 2018, 2019, 2020), False, False),
+    ("“十五五”规划纲要提了多少项重大工程", (2026, 2027), False, False),  # not 十五 (2001-05); none after next year
+    ("“十五”计划纲要提了哪些目标", (2001, 2002, 2003, 2004, 2005), False, False),
     ("广西去年GDP增长多少", (2025,), True, False),
     ("国务院历年城镇新增就业目标", (), False, True),
     ("用10年时间建成", (), False, False),
