@@ -162,7 +162,9 @@ def test_intent(question: str, intent: str) -> None:
     # Before 政府工作报告, 50-89年 is an old report's year, and so are the question's other years of those decades.
     ("75年政府工作报告说74年农业总产值比64年增长了多少", "1975年政府工作报告说1974年农业总产值比1964年增长了多少"),
     ("79年的政府工作报告提了哪些任务", "1979年的政府工作报告提了哪些任务"),
-    ("58年钢产量多少", "58年钢产量多少"),  # no report named: as likely a span of time
+    ("64年全国钢产量多少，比57年涨了多少", "1964年全国钢产量多少，比1957年涨了多少"),
+    ("60年钢产量多少", "60年钢产量多少"),  # a round number and no report named: as likely a span of time
+    ("60年政府工作报告说钢产量多少", "1960年政府工作报告说钢产量多少"),
     ("建国50年来的报告", "建国50年来的报告"),
 ])
 def test_years_are_written_one_way_before_anything_reads_them(question: str, canonical: str) -> None:

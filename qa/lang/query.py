@@ -21,14 +21,15 @@ YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个
 # Before the number: 过去10年, 未来10年, 这20年, 新时代10年, 创15年以来新高 are spans of time; PM10年均, G20年 are names.
 _NOT_A_COUNT = r"(?<![\d.A-Za-z第近前后过去来这代创用续了多几每满达])"
 _NOT_A_DURATION = r"(?!代|来|间|以来|内|前|后|底|初|末|中|时|左右|多|均)"
-_YY_DIGITS = r"[0-2]\d|9\d"  # 1990-2029: earlier two-digit numbers before 年 are more often durations
+# 1990-2029, and 1951-1989 but for the round 60, 70, 80: those before 年 are more often durations (建国60年, 奋斗70年).
+_YY_DIGITS = r"[0-2]\d|9\d|[5-8][1-9]"
 _YY = f"({_YY_DIGITS})"
 _SHORT_YEAR = re.compile(_NOT_A_COUNT + _YY + "年" + _NOT_A_DURATION)
 # Colloquial short years in a range ("21-23年", "98到02年") or a list ("21、22年"): the first number is a year too.
 _SHORT_RANGE = re.compile(_NOT_A_COUNT + _YY + r"\s*年?\s*(?:到|至|-|—|–|~|～)\s*" + _YY + r"\s*年" + _NOT_A_DURATION)
 _SHORT_LIST = re.compile(_NOT_A_COUNT + _YY + rf"(?=(?:\s*[、和与及]\s*(?:{_YY_DIGITS}))+\s*年" + _NOT_A_DURATION + ")")
-# "75年政府工作报告说74年…比64年…": before 政府工作报告, 50-89年 is a report's year, not a span of time, and the
-# question's other short years of those decades are years too.
+# Before 政府工作报告, a round 60年 too is a report's year, not a span of time ("60年政府工作报告说…"), and so are
+# the question's other short years of those decades.
 _OLD_YY = r"([5-8]\d)"
 _OLD_REPORT_YEAR = re.compile(_NOT_A_COUNT + _OLD_YY + r"年(?=的?(?:国务院)?(?:政府工作报告|政府报告|报告))")
 _OLD_SHORT_YEAR = re.compile(_NOT_A_COUNT + _OLD_YY + "年" + _NOT_A_DURATION)
