@@ -95,11 +95,13 @@ def test_a_figure_in_words_is_a_number() -> None:
 def test_an_amount_in_words_is_a_figure() -> None:
     # The reports of the 1950s-80s write their amounts in words.
     for figure in ("一九五八年计划粮食产量三千九百二十亿斤", "招收研究生二万人", "增长四点五倍", "一亿吨石油",
-                   "财政赤字三十亿元左右", "九百六十万平方公里", "二十条措施", "三种模式"):
+                   "财政赤字三十亿元左右", "九百六十万平方公里", "二十条措施", "三种模式", "新增就业三十多万人",
+                   "三千余人", "生猪三亿头", "装机2000MW", "GDP6.5%"):
         assert gives_figure(figure), figure
     # Words made with digit words give none: a single digit word before a measure, a year, an ordinal.
     for none in ("实现“二次创业”", "城乡二元结构", "三台县", "粉碎“四人帮”", "依靠亿万人民", "千万不能松懈",
-                 "一九八五年招收的研究生", "第三次全国人口普查", "三次产业协调发展", "一人一票"):
+                 "一九八五年招收的研究生", "第三次全国人口普查", "三次产业协调发展", "一人一票", "党的十八大以来",
+                 "八一大道", "千家万户", "以百倍的信心", "第三十二条", "100G网络", "3.5GHz"):
         assert not gives_figure(none), none
 
 

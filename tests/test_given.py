@@ -229,8 +229,9 @@ REVIEW = "一、2024年工作回顾 > （一）经济运行稳中有进"
 @pytest.mark.parametrize(("sentence", "section", "results"), [
     ("固定资产投资增长3.1%，社会消费品零售总额增长5.3%，进出口总额增长11.8%，增速均居副省级城市前列；", REVIEW, True),
     ("社会消费品零售总额增长5.3%。", "一、过去五年工作回顾", True),
-    # 要 plans; 主要 does not.
+    # 要 plans; 主要 and 要素 do not.
     ("PM2.5平均浓度38微克/立方米，主要入江支流断面全面消除劣Ⅴ类。", REVIEW, True),
+    ("数据要素市场交易额100亿元。", REVIEW, True),
     ("PM2.5平均浓度要降到35微克/立方米。", REVIEW, False),
     # Where the report plans, or may: part() reads 开局 and 取得 as a review, and a heading may join both parts.
     ("社会消费品零售总额增长5.3%。", "二、2025年工作安排", False),

@@ -18,6 +18,11 @@ from .verdicts import SURE, full_evidence
     # A breakdown word outside the clause that asks the figure asks none of its own.
     ("杭州疫情期间一共治好了多少确诊病人，有没有死亡的", []),
     ("萧山2021年高中这块要动哪几所学校", []),  # 哪几 asks a list
+    ("2020年提高中央财政转移支付多少", []),  # 提高中央 says no 高中
+    ("高中阶段毛入学率多少", ["高中"]),
+    ("进口博览会意向成交额多少", []),  # a fair's name
+    ("实际利用外国直接投资多少亿美元", []),  # investment from abroad is not 入境
+    ("几乎所有农村都通了公路吗", []),  # 几乎 asks no figure
 ])
 def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> None:
     assert [group[0] for group in asked_qualifiers(question)] == asked

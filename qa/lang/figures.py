@@ -34,18 +34,23 @@ def figures(sentence: str) -> tuple[Figure, ...]:
 
 # What a 多少 question wants: a figure, in digits (6%左右, 318名) or words (百分之六, 十大). A date or an item's
 # number is none: "经济增长目标同2035年远景目标总体衔接" and "3.全力推进…" talk about the target without giving it;
-# nor is a name (PM2.5, G20, 5G, 3D).
-# The reports of the 1950s-80s write amounts in words too ("计划粮食产量三千九百二十亿斤", "招收研究生二万人"): two
-# digit words or more before a measure. One digit word counts only before a counter (十大, 三种): 二元结构, 三台县,
-# 四人帮 and 二次创业 give no figure; nor do 亿万人民 and 千万不能, which start with no digit word, or ordinals (第三大).
+# nor is a name (PM2.5, G20, 5G, 100G), though GDP, CPI and PPI may run into their figure (GDP6.5%), and a few
+# Latin units follow one (2000MW, 500kV, 30km).
+# The reports of the 1950s-80s write amounts in words too ("计划粮食产量三千九百二十亿斤", "招收研究生二万人",
+# "三十多万人"): two digit words or more before a measure, not inside an ordinal (第三十二条). One digit word counts
+# only before a counter (十大, 三种): 二元结构, 三台县, 四人帮 and 二次创业 give no figure; nor do 亿万人民, 千万不能,
+# 千家万户 or 信心百倍, whose first word is no digit of a count, nor the congresses (十八大, 二十大).
 _DIGIT_WORD = "零一二两三四五六七八九十百千万亿"
-_MEASURE = ("斤|公斤|吨|担|元|美元|卢布|亩|公顷|平方公里|平方米|立方米|公里|千米|米|千瓦|人次|人|户|台|辆|只"
-            "|座|架|艘|箱|套|种|倍|册|所|家|个|项|件|条|大")
-_COUNTER = "个|项|件|大|条|所|家|种|倍"
-_ANY_FIGURE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))(?![A-Za-z])"
+_MEASURE = ("斤|公斤|吨|担|元|美元|卢布|亩|公顷|平方公里|平方米|立方米|公里|千米|米|千瓦|人次|人|名|位|户|台|辆|只|头"
+            "|座|架|艘|箱|套|张|批|种|倍|册|所|家|个|项|件|条")
+_COUNTER = "个|项|件|大|条|所|家|种"
+_ACRONYM = r"(?:(?<![\d.A-Za-z])|(?<=GDP)|(?<=CPI)|(?<=PPI))"
+_ANY_FIGURE = re.compile(_ACRONYM + r"\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.．、](?!\d))"
+                         r"(?![\d.]*(?![MGkK]W|kV|km)[A-Za-z])"
                          r"|百分之[零一二三四五六七八九十点]+"
-                         rf"|(?<!第)[一二两三四五六七八九十][{_DIGIT_WORD}点]+(?:{_MEASURE})"
-                         rf"|(?<![第{_DIGIT_WORD}])[两二三四五六七八九十百千](?:{_COUNTER})")  # 一个新台阶 counts nothing
+                         rf"|(?<![第{_DIGIT_WORD}])[一二两三四五六七八九十][{_DIGIT_WORD}点]+(?:[多余几][万亿]?)?"
+                         rf"(?:{_MEASURE})"
+                         rf"|(?<![第{_DIGIT_WORD}])[两二三四五六七八九十](?:{_COUNTER})")  # 一个新台阶 counts nothing
 
 
 def gives_figure(sentence: str) -> bool:

@@ -15,7 +15,7 @@ from qa.lang.figures import gives_figure
 
 # Each group: words of one breakdown, any of which says it. 城乡 says 农村 ("城乡居民收入分别增长3.9%和6.7%").
 _GROUPS: tuple[tuple[str, ...], ...] = (
-    ("入境", "境外", "海外", "外国"),
+    ("入境", "境外", "海外"),
     ("出口",),
     ("进口",),
     ("授权",),
@@ -48,11 +48,12 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 )
 # Clauses, not list items: "城镇、农村居民人均可支配收入分别增长5%、6%" says 农村 with its figure.
 _CLAUSE = re.compile(r"[，,：:；;]")
-_FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几)")  # 哪几 asks a list
+_FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几(?!乎))")  # 哪几 asks a list
 # A clause that goes on with its subject left out: it opens with a verb of change or level, or the figure itself.
 _ELIDED = re.compile(r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
-# 出口 and 进口 inside 进出口 say neither alone.
-_SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!出)")}
+# 出口 inside 进出口 is not 出口 alone; 进口博览会 is a fair, 提高中央… no 高中.
+_SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!博览会)"),
+         "高中": re.compile(r"(?<!提)高中(?!央|等|端)")}
 
 
 def _says(word: str, text: str) -> bool:
