@@ -19,7 +19,7 @@ _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20[0-4])\d)(?:年|(?![\d.%万亿元个]))")
 # 19年 means 2019 in speech; "用10年时间", "连续20年" do not, hence the guards on both sides.
 # Before the number: 过去10年, 未来10年, 这20年, 新时代10年, 创15年以来新高 are spans of time; PM10年均, G20年 are names.
-# 成立75年, 历时65年, 已有85年历史, 工龄55年以上 count years too.
+# So are 成立75年, 历时65年, 已有85年历史 and 工龄55年以上, whatever the number.
 _NOT_A_COUNT = (r"(?<![\d.A-Za-z第近前后过去来这代创用续了多几每满达])"
                 + "".join(f"(?<!{w})" for w in ("成立", "建国", "建党", "建市", "历时", "时隔", "相隔", "已有", "工龄", "党龄",
                                                 "奋斗", "走过")))

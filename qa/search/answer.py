@@ -272,7 +272,8 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
            inner: Sequence[tuple[str, str]] = ()) -> Verdict:
     """The one answerability decision, its confidence and the answer line that goes with it. `outcome_years`: the
     years whose results a 多少 question asks; `report_years` and `parts`: each passage's report year and the part of
-    the report it is in ("plan", "review" or None); `sections`: each passage's section path."""
+    the report it is in ("plan", "review" or None); `sections`: each passage's section path; `inner`: the (short
+    name, ancestor) of each asked place that has no report of its own and is searched in its ancestor's."""
     if ev.missing_place:
         reason = f"没有找到{ev.missing_place}的政府工作报告" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}。", 0.02, reason)
