@@ -39,6 +39,8 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     ("杭州2020年农村居民收入增长了多少", "城乡居民收入分别增长3.9%和6.7%。", None),  # 城乡 says both
     ("深圳2016年国内发明专利授权量多少件", "国内发明专利申请量增长约40%。", "授权"),
     ("黑龙江2013年大豆产量多少", "粮食总产量达1300亿斤，稳定大豆种植面积。", "大豆"),
+    ("萧山去年PM10平均浓度是多少", "PM2.5平均浓度同比下降20.8%。", "PM10"),
+    ("北京24年pm2.5年均浓度多少", "细颗粒物年均浓度30.5微克/立方米。", None),
 ])
 def test_a_figure_said_of_the_breakdown(question: str, sentence: str, missing: str | None) -> None:
     assert unsaid(question, [sentence]) == missing
@@ -64,3 +66,13 @@ def test_a_breakdown_asked_and_not_given_is_declined_and_one_given_is_the_answer
     assert answered.answerable and own in answered.text
     # Ranked first, too: of one passage's sentences, one allowed, it is the one that gives the figure of 出口.
     assert ans.extract(question, [mixed + own], weights, max_sentences=1) == [(0, own)]
+
+
+def test_the_unit_binds_the_breakdown_only_where_one_figure_is_asked() -> None:
+    weights = {"浓度": 2.0, "优良": 1.0, "天数": 1.0}
+    line = ["细颗粒物年均浓度30.5微克/立方米、下降6.2%，优良天数290天。"]
+    # Two figures asked: 天 is the second's unit, not the PM2.5 figure's.
+    two = ans.decide("北京24年PM2.5年均浓度多少，优良天数多少天", line, weights, full_evidence(), SURE)
+    assert two.answerable
+    one = ans.decide("北京24年PM2.5年均浓度多少天", ["细颗粒物年均浓度30.5微克/立方米。"], weights, full_evidence(), SURE)
+    assert not one.answerable and one.reason == "报告中没有给出“PM2.5”的这一数字"

@@ -45,6 +45,9 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("小学",),
     ("幼儿园",),
     ("研究生",),
+    ("PM2.5", "细颗粒物"),
+    ("PM10", "可吸入颗粒物"),
+    ("臭氧",),
 )
 # Clauses, not list items: "城镇、农村居民人均可支配收入分别增长5%、6%" says 农村 with its figure.
 _CLAUSE = re.compile(r"[，,：:；;]")
@@ -53,7 +56,8 @@ _FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几(?!乎))")  # 哪几 asks a li
 _ELIDED = re.compile(r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
 # 出口 inside 进出口 is not 出口 alone; 进口博览会 is a fair, 提高中央… no 高中.
 _SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!博览会)"),
-         "高中": re.compile(r"(?<!提)高中(?!央|等|端)")}
+         "高中": re.compile(r"(?<!提)高中(?!央|等|端)"),
+         "PM2.5": re.compile(r"(?i)pm\s*2\.5"), "PM10": re.compile(r"(?i)pm\s*10(?!\d)")}
 
 
 def _says(word: str, text: str) -> bool:

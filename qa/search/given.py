@@ -19,6 +19,7 @@ from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import gives_figure
 from qa.lang.qualifiers import unsaid
 from qa.lang.ranks import asks_rank_only, gives_rank
+from qa.lang.shares import asks_share, gives_share
 from qa.lang.stance import stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
@@ -87,7 +88,9 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"{parent}的报告中没有给出{name}的这一数字"
     unit = asked_unit(question)
     figures = [sent for _, sent in picked if gives_figure(sent)]
-    in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None else gives_figure
+    # The unit binds the breakdown's figure only where one figure is asked ("PM2.5浓度多少，优良天数多少天" asks two).
+    one_asked = len(re.findall(r"多少|几", question)) == 1
+    in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None and one_asked else gives_figure
     if figures and (word := unsaid(question, figures, in_unit)):
         # "西安2023年接待入境游客多少人次": "全年接待游客2.78亿人次" counts every visitor, not those from abroad;
         # "新疆棉花种了多少亩": "棉花总产568.6万吨" gives none in 亩.
@@ -100,6 +103,8 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中没有给出这一总量"
     if asks_stock(question) and not gives_level(line, wordings, stock=True):
         return "报告中只有新增的数字，没有给出总数"
+    if asks_share(question) and not gives_share(line):
+        return "报告中没有给出这一比重"
     if asks_change_only(question) and not gives_change(line):
         return "报告中没有给出这一增减幅度"
     if _TARGET_ASKED.search(question) and only_results(picked, texts, sections):

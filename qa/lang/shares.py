@@ -1,0 +1,24 @@
+"""A question that asks a share ("占GDP比重是多少", "出口占全国份额多少"), and whether an answer line gives one.
+
+"杭州出口占全国份额是多少" is not answered by "货物出口3693亿元" nor by "确保全市出口占全国份额基本稳定": a share is
+given as a percentage (or 百分之…, 几成) in a clause that says what it is a share of (比重, 占, 之比, 份额, 比例).
+A question that asks a list ("提高哪五个比重") asks no share's figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SHARE_ASKED = re.compile(r"比重|占比|份额|占[^，,。？?]{0,14}(?:多少|百分之几|几成|多大)")
+_LIST = re.compile(r"哪")
+_CLAUSE = re.compile(r"[，,；;。]")
+_SHARE_SAID = re.compile(r"比重|占|之比|份额|比例|比率")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|\d+(?:\.\d+)?成|[一二三四五六七八九]成")
+
+
+def asks_share(question: str) -> bool:
+    return bool(_SHARE_ASKED.search(question)) and not _LIST.search(question)
+
+
+def gives_share(line: str) -> bool:
+    return any(_SHARE_SAID.search(clause) and _PERCENT.search(clause) for clause in _CLAUSE.split(line))
