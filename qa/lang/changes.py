@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from qa.lang.figures import asks_one_figure
+
 # 翻 alone opens 翻新 and 翻建; a doubling is asked as 翻番 or 翻了几番.
 _CHANGE_ASKED = re.compile(r"增长|增速|增幅|涨幅|涨|提高|提升|下降|降低|降了|减少|增加(?!值)|同比|翻(?:了)?(?:几|多少)?番|翻番")
 # Anything the question asks besides the change: a level (提高到了多少), a share, a rank, a count of years, a
@@ -33,7 +35,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.
 
 def asks_change_only(question: str) -> bool:
     return (bool(_CHANGE_ASKED.search(question)) and not _OTHER_ASKED.search(question)
-            and len(re.findall(r"多少|几", question)) == 1)
+            and asks_one_figure(question))
 
 
 def gives_change(line: str) -> bool:

@@ -56,3 +56,11 @@ _ANY_FIGURE = re.compile(_ACRONYM + r"\d+(?:\.\d+)?(?![\d.]*[年月日号])(?![.
 def gives_figure(sentence: str) -> bool:
     """Whether the sentence gives a figure at all, with or without a unit (digits, 百分之六, 十大)."""
     return bool(_ANY_FIGURE.search(sentence))
+
+
+_ASKED = re.compile(r"多少|几")
+
+
+def asks_one_figure(question: str) -> bool:
+    """Whether the question asks exactly one figure (one 多少 or 几): "浓度多少，优良天数多少天" asks two."""
+    return len(_ASKED.findall(question)) == 1

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.lang.figures import asks_one_figure
+
 _ASKED = ("亿美元", "万美元", "美元", "亿元", "万元", "元", "万亿", "亿吨", "万吨", "吨", "亿斤", "万斤", "斤", "万人次",
           "人次", "万人", "人", "名", "万户", "户", "家", "项", "天", "套", "公里", "千米", "万平方米", "平方米",
           "平方公里", "万亩", "亩", "公顷", "张", "所", "辆", "台", "件", "座", "条", "小时", "万标箱", "标箱",
@@ -152,7 +154,7 @@ def asks_stock(question: str) -> bool:
     """Whether the question asks how many things there are now (a count: 多少家, 几所, 多少张), not how many were
     added in some year; a rate, a share or an age asked "现在" is no count."""
     return (bool(_STOCK_ASKED.search(question)) and not _ADDING_ASKED.search(question)
-            and len(re.findall(r"多少|几", question)) == 1 and _counted(question))
+            and asks_one_figure(question) and _counted(question))
 
 
 def _counted(question: str) -> bool:
@@ -163,7 +165,7 @@ def _counted(question: str) -> bool:
 def asks_total(question: str) -> bool:
     """Whether the question asks a total and nothing else ("在建的铁路有几条、一共多少公里" asks a count too)."""
     return (bool(_TOTAL_ASKED.search(question)) and not _OTHER_ASKED.search(question)
-            and len(re.findall(r"多少|几", question)) == 1)
+            and asks_one_figure(question))
 
 
 # Words of the question (or of a synonym's wording: GDP as 经济增长) that ask for the total or a rate rather than

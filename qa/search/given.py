@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from qa.lang.changes import asks_change_only, gives_change
-from qa.lang.figures import gives_figure
+from qa.lang.figures import asks_one_figure, gives_figure
 from qa.lang.qualifiers import unsaid
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
@@ -89,8 +89,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     unit = asked_unit(question)
     figures = [sent for _, sent in picked if gives_figure(sent)]
     # The unit binds the breakdown's figure only where one figure is asked ("PM2.5浓度多少，优良天数多少天" asks two).
-    one_asked = len(re.findall(r"多少|几", question)) == 1
-    in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None and one_asked else gives_figure
+    in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None and asks_one_figure(question) else gives_figure
     if figures and (word := unsaid(question, figures, in_unit)):
         # "西安2023年接待入境游客多少人次": "全年接待游客2.78亿人次" counts every visitor, not those from abroad;
         # "新疆棉花种了多少亩": "棉花总产568.6万吨" gives none in 亩.
