@@ -239,10 +239,14 @@ REVIEW = "一、2024年工作回顾 > （一）经济运行稳中有进"
     ("社会消费品零售总额增长5.3%。", "三、推动高质量发展取得显著进展", False),
     ("社会消费品零售总额增长5.3%。", "一、1998年工作回顾和1999年工作目标", False),
     ("社会消费品零售总额增长5.3%。", "", False),
-    # A word that sets, recalls or estimates a target.
+    # A review's estimate is the year's result, before the statistics are final; 规模以上 and 限额以上 name a size.
+    ("预计全年社会消费品零售总额增长5%。", REVIEW, True),
+    ("服务业增加值比重预计提高1.2个百分点，规模以上工业增加值增长11.3%。", REVIEW, True),
+    ("限额以上批发零售业销售额增长8%。", REVIEW, True),
+    ("粮食产量稳定在300亿斤以上。", REVIEW, False),
+    # A word that sets or recalls a target.
     ("国内生产总值比上年增长7.8%，虽然略低于8%的预定目标。", REVIEW, False),
     ("城镇登记失业率控制在3%以内。", REVIEW, False),
-    ("预计全年社会消费品零售总额增长5%。", REVIEW, False),
     ("年初承诺的10件民生实事全部兑现。", REVIEW, False),
     # A sentence with no figure neither answers nor misleads, and a line without figures shows nothing.
     ("消费市场加快回暖。", REVIEW, False),

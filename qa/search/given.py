@@ -47,10 +47,11 @@ _REVIEWING = re.compile(_REVIEW_SAID.pattern + r"|成绩|成就|以来|开局|�
 # 计划生育 and 预期寿命 are no targets.
 _TARGET_ASKED = re.compile(r"(?:目标|预期(?!寿命)|计划(?!单列|生育)|打算|力争)"
                            r"(?![^，,。？?！!]*?(?:完成|实现|达到|达成)了?(?:吗|没))[^，,。？?！!]*?(?:多少|几)")
-# Anything in a sentence that may set or recall a target, or estimate: a sentence with none of these, in a review,
-# says what happened ("社会消费品零售总额增长5.3%"). 要 plans; 主要, 重要, 需要, 首要, 必要, 只要, 要素 and 要点 do not.
-_MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|以上|以内|控制在|不低于|不超过|突破"
-                       r"|(?<![主重需纲摘首必只概提次])要(?!素|点)|将|拟|预计|今年|承诺|确定的|下达|任务|期望")
+# Anything in a sentence that may set or recall a target: a sentence with none of these, in a review, says what
+# happened ("社会消费品零售总额增长5.3%"). 要 plans; 主要, 重要, 需要, 首要, 必要, 只要, 要素 and 要点 do not. A
+# review's 预计 estimates the year just ended, and 规模以上 or 限额以上 name a size of firm, not a floor to reach.
+_MAY_PLAN = re.compile(r"目标|预期|预定|计划|规划|力争|争取|确保|左右|(?<!规模|限额)以上|以内|控制在|不低于|不超过|突破"
+                       r"|(?<![主重需纲摘首必只概提次])要(?!素|点)|将|拟|今年|承诺|确定的|下达|任务|期望")
 # What may plan, anywhere in a section path, for `reviews_only`: a heading may join both parts ("1998年工作回顾和
 # 1999年工作目标").
 _PLAN_NEAR = re.compile(_PLANNING.pattern + r"|目标|基本要求|开局|今年|明年|主要工作|部署|任务")
