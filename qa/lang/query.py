@@ -49,6 +49,10 @@ RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "
 # Longest first, so 大前年 is not also read as 前年. 后年 inside 投产后年产值, 以后年均, 明后年 is no year.
 _RELATIVE_WORD = re.compile("|".join(r"(?<![产成然此之以最今明前投])后年(?![均度产销量])" if word == "后年" else word
                                      for word in sorted(RELATIVE, key=len, reverse=True)))
+# A relative year right after 比 or 较 and before a change ("比上年增长", "较去年同期下降") is the base the change
+# is measured from; "今年目标比去年高吗" compares two years' figures, and asks both.
+_COMPARED = re.compile(r"(?:比|较)$")
+_CHANGE_AFTER = re.compile(r"(?:同期)?(?:增长|增加|下降|减少|提高|降低|上升|回落|增|降|涨|多|少|翻)")
 # "2019年以来", "2021年至今": every year from then to now. Two digits are left alone: "创15年以来新高" is a span.
 _SINCE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*(?:以来|至今|到现在|到目前|到今天)")
 # "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.
@@ -145,7 +149,12 @@ def years_in(question: str, today: int) -> tuple[list[int], bool, bool]:
         if 0 < n <= 30:
             years.extend(range(today - n, today))
     explicit = bool(years)
-    years += [today + RELATIVE[m.group(0)] for m in _RELATIVE_WORD.finditer(question)]
+    relative = list(_RELATIVE_WORD.finditer(question))
+    asked = [m for m in relative
+             if not (_COMPARED.search(question, 0, m.start()) and _CHANGE_AFTER.match(question, m.end()))]
+    # "2012年GDP比上年增长了多少" asks 2012: 上年 after 比 is the base of its change. Alone, it still places the
+    # question ("GDP比上年增长多少": the latest year).
+    years += [today + RELATIVE[m.group(0)] for m in (asked if explicit or asked else relative)]
     # "2019年以来" names its years; 以来 alone (改革开放以来) means every report.
     all_years = bool(_ALL_YEARS.search(without_periods(_SINCE.sub(" ", question))))
     return list(dict.fromkeys(years)), bool(years) and not explicit, all_years
