@@ -41,6 +41,10 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     ("黑龙江2013年大豆产量多少", "粮食总产量达1300亿斤，稳定大豆种植面积。", "大豆"),
     ("萧山去年PM10平均浓度是多少", "PM2.5平均浓度同比下降20.8%。", "PM10"),
     ("北京24年pm2.5年均浓度多少", "细颗粒物年均浓度30.5微克/立方米。", None),
+    # Gross output is not value added, nor are pigs sold the herd kept.
+    ("杭州2020年规上工业总产值是多少", "规上工业实现增加值3634亿元。", "产值"),
+    ("钱塘区2020年工业总产值多少", "工业总产值突破2900亿元。", None),
+    ("四川07年生猪存栏多少万头", "生猪出栏9911万头。", "存栏"),
 ])
 def test_a_figure_said_of_the_breakdown(question: str, sentence: str, missing: str | None) -> None:
     assert unsaid(question, [sentence]) == missing
