@@ -1,5 +1,7 @@
 """What the question asks, given or not: a past year's result (not a later report's targets), a rank, a change."""
 
+from dataclasses import replace
+
 import pytest
 
 from qa.lang.changes import asks_change_only, gives_change
@@ -293,3 +295,35 @@ def test_a_figure_of_a_place_without_a_report_must_be_said_of_it() -> None:
     assert answered.answerable and answered.text.startswith(own)
     # A place with a report of its own: its reports' figures are its own.
     assert ans.decide(question, [named, parent_figure], weights, full_evidence(), SURE).answerable
+
+
+def test_a_result_from_the_review_of_an_earlier_year_is_not_the_asked_years() -> None:
+    # The 1998 report reviews 1997: its "预计完成109.7亿元" is no figure of 1998.
+    review = "全市社会消费品零售总额预计完成109.7亿元，增长19.1%;"
+    question = "南昌98年社会消费品零售总额是多少亿元"
+
+    def reason(sentence: str, year: int, where: str | None = "review", named: bool = False) -> str | None:
+        return not_given(question, sentence, [(0, sentence)], [sentence], [year], [1998], [where],
+                         report_named=named)
+
+    assert reason(review, 1998) == "报告中只有1997年及以前的数字，没有给出1998年的"
+    assert reason(review, 1996) == "报告中只有1995年及以前的数字，没有给出1998年的"
+    # The next year's report reviews the asked year; a sentence that names it, or a part no heading names, may give it.
+    assert reason(review, 1999) is None
+    assert reason("1998年社会消费品零售总额完成120亿元。", 1998) is None
+    assert reason(review, 1998, where=None) is None
+    # "98年南昌报告里说…" names the report: its review is what is asked.
+    assert reason(review, 1998, named=True) is None
+
+
+def test_the_answer_declines_an_earlier_years_review_unless_the_question_names_that_report() -> None:
+    question = "南昌98年社会消费品零售总额是多少亿元"
+    review = "全市社会消费品零售总额预计完成109.7亿元，增长19.1%。"
+    weights = {"社会消费品零售总额": 3.0, "亿元": 1.0}
+
+    def verdict(named: bool) -> ans.Verdict:
+        return ans.decide(question, [review], weights, replace(full_evidence(), report_named=named), SURE,
+                          outcome_years=[1998], report_years=[1998], parts=["review"])
+
+    assert verdict(False).reason == "报告中只有1997年及以前的数字，没有给出1998年的"
+    assert verdict(True).answerable

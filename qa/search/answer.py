@@ -72,6 +72,8 @@ class Evidence:
     missing_inner: tuple[str, str] | None = None  # (百色市, 广西壮族自治区): no report, and the ancestor's never name it
     missing_town: str | None = None  # 瓜沥镇: a town, which has no report, that the passages found never name
     existing: str = ""  # what is indexed, for the reason
+    # "2023年国务院报告说过去五年…": the question names the report it reads, whose review is what it asks about.
+    report_named: bool = False
 
     @property
     def decided(self) -> bool:
@@ -309,7 +311,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
         missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings, sections,
-                            inner, bool(ev.number_question))
+                            inner, bool(ev.number_question), ev.report_named)
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import asks_one_figure, gives_figure
 from qa.lang.qualifiers import unsaid
+from qa.lang.query import digit_years
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
 from qa.lang.stance import stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
+_YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
 # A target only compared with ("超过预期目标", "低于3%左右的预期目标", "完成预期目标") leads no list.
@@ -71,17 +73,23 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
               parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = (),
               sections: Sequence[str] = (), inner: Sequence[tuple[str, str]] = (),
-              number_question: bool = False) -> str | None:
+              number_question: bool = False, report_named: bool = False) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
     None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `parts`:
     each passage's report year and part (`part()`); `wordings`: the question's weighted terms; `sections`: each
     passage's section path; `inner`: the (short name, ancestor) of each asked place that has no report of its own
-    and is searched in its ancestor's; `number_question`: the question asks for a figure."""
+    and is searched in its ancestor's; `number_question`: the question asks for a figure; `report_named`: the
+    question names the report it reads ("19年国务院报告里说2018年…"), whose review is what it asks about."""
     planned = later_target_year(picked, texts, report_years, outcome_years, parts)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
         return f"报告中只有{planned}年起的目标，没有给出{asked}的实际数字"
+    earlier = None if report_named else earlier_result_year(picked, texts, report_years, outcome_years, parts)
+    if earlier is not None:
+        # "南昌98年社零多少" answered by the 1998 report's review: "预计完成109.7亿元" is 1997's.
+        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
+        return f"报告中只有{earlier}年及以前的数字，没有给出{asked}的"
     if inner and number_question and not any(gives_figure(sent) and any(name in sent for name, _ in inner)
                                              for _, sent in picked):
         # "寿光2020年蔬菜产量多少" in 潍坊's report: its "捐赠蔬菜1720吨" is 潍坊's figure, not 寿光's.
@@ -148,6 +156,28 @@ def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], r
             return None
         found.add(year)
     return min(found) if found else None
+
+
+def earlier_result_year(picked: Sequence[tuple[int, str]], texts: Sequence[str],
+                        report_years: Sequence[int | None], asked: Sequence[int],
+                        parts: Sequence[str | None] = ()) -> int | None:
+    """The latest year reviewed by the reports that give every figure of `picked`, when each figure is a result
+    in the review of a report no later than the first `asked` year, and its sentence names no asked year: a report
+    reviews the years before its own, so its results are none of the asked years'. None otherwise."""
+    if not asked:
+        return None
+    found: set[int] = set()
+    for p, sent in picked:
+        if not any(gives_figure(c) for c in _CLAUSE.split(sent)):
+            continue
+        year = report_years[p] if p < len(report_years) else None
+        where = parts[p] if p < len(parts) else None
+        if year is None or year > min(asked) or where != "review":
+            return None
+        if set(asked) & {int(y) for y in _YEAR_NAMED.findall(digit_years(sent))}:
+            return None
+        found.add(year - 1)
+    return max(found) if found else None
 
 
 def _is_target(clause: str, before: str, year: int, where: str | None) -> bool:
