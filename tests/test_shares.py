@@ -30,6 +30,20 @@ def test_a_line_that_gives_a_share(line: str, gives: bool) -> None:
     assert gives_share(line) is gives
 
 
+@pytest.mark.parametrize(("question", "line", "gives"), [
+    # What the share is of, where the question says: 全国, 全省, 全市, GDP (or 生产总值).
+    ("山东98年外贸出口占全国的比重是多少", "工业制成品占出口产品比重达到72.3%。", False),
+    ("新疆2024年棉花产量占全国多少", "棉花总产568.6万吨、占全国92.2%。", True),
+    ("苏州2022年税收占江苏全省多少", "税收收入占全省比重达到27.9%。", True),
+    ("上海2012年研发经费占GDP比例多少", "相当于全市生产总值的比例达到3.16%。", True),
+    ("杭州2020年制造业增加值占GDP比重是多少", "工业制成品占出口产品比重达到72.3%。", False),
+    # A share of something else the table does not know is left to the share alone.
+    ("大同新能源装机占山西多大比重", "新能源电力装机占比达到20%。", True),
+])
+def test_a_share_given_of_what_the_question_asks(question: str, line: str, gives: bool) -> None:
+    assert gives_share(line, question) is gives
+
+
 def test_a_share_asked_and_not_given_is_declined() -> None:
     question = "杭州去年文化产业增加值占GDP比重是多少"
     weights = {"文化产业": 3.0, "增加值": 1.0, "比重": 1.0}

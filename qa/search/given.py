@@ -111,7 +111,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return "报告中没有给出这一总量"
     if asks_stock(question) and not gives_level(line, wordings, stock=True):
         return "报告中只有新增的数字，没有给出总数"
-    if asks_share(question) and not gives_share(line):
+    if asks_share(question) and not gives_share(line, question):
         return "报告中没有给出这一比重"
     if asks_change_only(question) and not gives_change(line):
         return "报告中没有给出这一增减幅度"
