@@ -7,7 +7,7 @@ import pytest
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.search import answer as ans
-from qa.search.given import later_target_year, not_given, only_results, part
+from qa.search.given import earlier_result_year, later_target_year, not_given, only_results, part
 
 from .verdicts import SURE, full_evidence
 
@@ -304,9 +304,11 @@ def test_a_result_from_the_review_of_an_earlier_year_is_not_the_asked_years() ->
 
     def reason(sentence: str, year: int, where: str | None = "review", named: bool = False) -> str | None:
         return not_given(question, sentence, [(0, sentence)], [sentence], [year], [1998], [where],
-                         report_named=named)
+                         years_loose=named)
 
     assert reason(review, 1998) == "报告中只有1997年及以前的数字，没有给出1998年的"
+    # A report given late in its year reviews that year too: 今年 names it.
+    assert reason("预计今年社会消费品零售总额512亿元。", 1998) is None
     assert reason(review, 1996) == "报告中只有1995年及以前的数字，没有给出1998年的"
     # The next year's report reviews the asked year; a sentence that names it, or a part no heading names, may give it.
     assert reason(review, 1999) is None
@@ -322,8 +324,30 @@ def test_the_answer_declines_an_earlier_years_review_unless_the_question_names_t
     weights = {"社会消费品零售总额": 3.0, "亿元": 1.0}
 
     def verdict(named: bool) -> ans.Verdict:
-        return ans.decide(question, [review], weights, replace(full_evidence(), report_named=named), SURE,
+        return ans.decide(question, [review], weights, replace(full_evidence(), years_loose=named), SURE,
                           outcome_years=[1998], report_years=[1998], parts=["review"])
 
     assert verdict(False).reason == "报告中只有1997年及以前的数字，没有给出1998年的"
     assert verdict(True).answerable
+
+
+def test_an_earlier_years_review_yields_to_a_later_passage_that_gives_the_asked_years_result() -> None:
+    question = "南昌98年社会消费品零售总额是多少亿元"
+    texts = ["全市社会消费品零售总额预计完成109.7亿元，增长19.1%。", "城乡市场繁荣活跃。",
+             "全年实现社会消费品零售总额118.6亿元。"]
+    weights = {"社会消费品零售总额": 3.0, "亿元": 1.0}
+    verdict = ans.decide(question, texts, weights, full_evidence(), SURE, outcome_years=[1998],
+                         report_years=[1998, 1998, 1999], parts=["review", "review", "review"])
+    assert verdict.answerable and verdict.text == "全年实现社会消费品零售总额118.6亿元。[3]"
+
+
+def test_the_earlier_year_is_found_only_when_every_figure_is_an_earlier_review() -> None:
+    earlier, later = "社会消费品零售总额预计完成109.7亿元。", "社会消费品零售总额118.6亿元。"
+    texts = [earlier, later]
+    picked = [(0, earlier), (1, later)]
+    assert earlier_result_year(picked, texts, [1998, 1999], [1998], ["review", "review"]) is None
+    assert earlier_result_year(picked, texts, [1998, None], [1998], ["review", "review"]) is None
+    assert earlier_result_year([(0, earlier), (1, "市场繁荣活跃。")], texts, [1998, 1998], [1998],
+                               ["review", "review"]) == 1997  # a sentence with no figure neither answers nor counts
+    assert earlier_result_year([(0, earlier)], texts, [1998], [1998, 1999], ["review"]) == 1997
+    assert earlier_result_year([(0, earlier)], texts, [1998], [], ["review"]) is None

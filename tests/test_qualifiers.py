@@ -45,6 +45,14 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     ("杭州2020年规上工业总产值是多少", "规上工业实现增加值3634亿元。", "产值"),
     ("钱塘区2020年工业总产值多少", "工业总产值突破2900亿元。", None),
     ("四川07年生猪存栏多少万头", "生猪出栏9911万头。", "存栏"),
+    # People call GDP 经济总产值; 产值能耗 is energy per unit of output.
+    ("杭州2020年经济总产值是多少", "全市实现地区生产总值16106亿元。", None),
+    ("2020年杭州万元产值能耗下降了多少", "单位生产总值能耗下降3.5%。", None),
+    # The figure may come past clauses that give none, in a clause that opens with its year or a plan word.
+    ("1957年全国工业总产值是多少", "一九五七年的工业总产值（不包括手工业产值，下同），预计达到六百二十八亿一千万元。", None),
+    ("1981年全国工农业总产值实际增长了多少", "工农业总产值的增长速度，一九八一年计划为百分之三点七，实际达到百分之四点六；",
+     None),
+    ("西安2023年接待入境游客多少人次", "入境旅游持续恢复，全年接待游客2.78亿人次。", "入境"),
 ])
 def test_a_figure_said_of_the_breakdown(question: str, sentence: str, missing: str | None) -> None:
     assert unsaid(question, [sentence]) == missing

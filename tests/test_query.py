@@ -122,6 +122,15 @@ def test_places_know_their_parents() -> None:
     ("浙江前年GDP增长多少", (2024,), True, False),
     ("浙江去年和今年的GDP目标", (2025, 2026), True, False),
     ("第十五届人大三次会议", (), False, False),
+    # 上年 after 比 and before a change is the change's base, not a year asked, once another year is named.
+    ("广东2012年GDP比上年增长了多少", (2012,), False, False),
+    ("2022年GDP较上年同期增长多少", (2022,), False, False),
+    ("2023年末存款余额较上年末增长多少", (2023,), False, False),
+    ("2022年GDP与上年相比增长多少", (2022,), False, False),
+    ("广东GDP比上年增长了多少", (2025,), True, False),  # alone, it still dates the question
+    ("今年GDP比去年增长多少", (2026,), True, False),
+    ("今年目标比去年高吗", (2026, 2025), True, False),  # two years' figures compared
+    ("今年增速比去年增速多多少", (2026, 2025), True, False),
 ])
 def test_years_in_every_spelling(question: str, years: tuple, relative: bool, all_years: bool) -> None:
     info = parse_query(question, MATCHER, TODAY)

@@ -39,6 +39,12 @@ def test_a_line_that_gives_a_share(line: str, gives: bool) -> None:
     ("杭州2020年制造业增加值占GDP比重是多少", "工业制成品占出口产品比重达到72.3%。", False),
     # A share of something else the table does not know is left to the share alone.
     ("大同新能源装机占山西多大比重", "新能源电力装机占比达到20%。", True),
+    # A share said with no whole is left to the share alone; a question naming two wholes takes either.
+    ("杭州2020年服务业占GDP比重多少", "服务业增加值占比提高到68.4%。", True),
+    ("广西糖料蔗产量占全国多大比重", "居全国第一，占比超过60%。", True),
+    ("杭州2020年文化产业增加值占全市GDP比重多少", "文化产业增加值占地区生产总值比重达到12.5%。", True),
+    # 市 alone is no whole: 上市, 城市 and 市场 say it too.
+    ("钱塘生物医药产值占杭州全市多大比重", "产值占新区工业比重达到20%。", False),
 ])
 def test_a_share_given_of_what_the_question_asks(question: str, line: str, gives: bool) -> None:
     assert gives_share(line, question) is gives

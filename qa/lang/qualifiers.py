@@ -56,9 +56,15 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 _CLAUSE = re.compile(r"[，,：:；;]")
 _FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几(?!乎))")  # 哪几 asks a list
 # A clause that goes on with its subject left out: it opens with a verb of change or level, or the figure itself.
-_ELIDED = re.compile(r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
+# A year, or a word of plan or outcome, may come first ("一九八一年计划为百分之三点七", "预计达到六百二十八亿元").
+_ELIDED = re.compile(r"(?:(?:19|20)\d\d年|[一二][九〇零○][〇零○一二三四五六七八九]{2}年)?(?:计划|实际|预计)?"
+                     r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
+# Clauses with no figure that may come between the word and its figure ("工业总产值（不包括手工业产值，下同），…").
+_BETWEEN = 2
 # 出口 inside 进出口 is not 出口 alone; 进口博览会 is a fair, 提高中央… no 高中.
+# 经济总产值 and GDP总产值 are what people call GDP, and 产值能耗 is energy per unit of it: no breakdown of 产值.
 _SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!博览会)"),
+         "产值": re.compile(r"(?<!经济总)(?<!gdp总)(?<!GDP总)(?<!国内总)(?<!地区总)产值(?!能耗)"),
          "高中": re.compile(r"(?<!提)高中(?!央|等|端)"),
          "PM2.5": re.compile(r"(?i)pm\s*2\.5"), "PM10": re.compile(r"(?i)pm\s*10(?!\d)")}
 
@@ -93,7 +99,14 @@ def gives_for(group: Sequence[str], sentence: str, figure: Callable[[str], bool]
     with its subject left out ("入境游客增长20%、达到120万人次"). "探索“保税进口+零售加工”新模式，跨境电商进出口总额
     1084.2亿元" gives no figure of 进口."""
     clauses = _CLAUSE.split(sentence)
-    return any(any(_says(word, clause) for word in group)
-               and (figure(clause) or (i + 1 < len(clauses) and bool(_ELIDED.match(clauses[i + 1]))
-                                       and figure(clauses[i + 1])))
+    return any(any(_says(word, clause) for word in group) and (figure(clause) or _elided_figure(clauses[i + 1:], figure))
                for i, clause in enumerate(clauses))
+
+
+def _elided_figure(after: Sequence[str], figure: Callable[[str], bool]) -> bool:
+    """Whether the first clause of `after` that gives a figure, past at most `_BETWEEN` that give none, has left
+    its subject out."""
+    for clause in after[:_BETWEEN + 1]:
+        if gives_figure(clause):
+            return bool(_ELIDED.match(clause.strip())) and figure(clause)
+    return False

@@ -51,8 +51,9 @@ _RELATIVE_WORD = re.compile("|".join(r"(?<![产成然此之以最今明前投])�
                                      for word in sorted(RELATIVE, key=len, reverse=True)))
 # A relative year right after 比 or 较 and before a change ("比上年增长", "较去年同期下降") is the base the change
 # is measured from; "今年目标比去年高吗" compares two years' figures, and asks both.
-_COMPARED = re.compile(r"(?:比|较)$")
-_CHANGE_AFTER = re.compile(r"(?:同期)?(?:增长|增加|下降|减少|提高|降低|上升|回落|增|降|涨|多|少|翻)")
+_COMPARED = re.compile(r"(?:比|较|与|同)$")
+_CHANGE_AFTER = re.compile(r"(?:同期|末|底|度)?(?:相比)?(?:增长|增加|下降|减少|提高|降低|上升|回落|增(?!速|幅)|降(?!幅)|涨"
+                           r"|多|少|翻)")
 # "2019年以来", "2021年至今": every year from then to now. Two digits are left alone: "创15年以来新高" is a span.
 _SINCE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年?\s*(?:以来|至今|到现在|到目前|到今天)")
 # "到2025年", "2035年远景目标": a plan's horizon, set in earlier reports, not the year of a report.

@@ -22,7 +22,7 @@ from qa.lang.query import digit_years
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.tokens import tokenize
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
-from qa.search.given import later_target_year, not_given
+from qa.search.given import earlier_result_year, later_target_year, not_given
 
 NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
@@ -72,8 +72,9 @@ class Evidence:
     missing_inner: tuple[str, str] | None = None  # (百色市, 广西壮族自治区): no report, and the ancestor's never name it
     missing_town: str | None = None  # 瓜沥镇: a town, which has no report, that the passages found never name
     existing: str = ""  # what is indexed, for the reason
-    # "2023年国务院报告说过去五年…": the question names the report it reads, whose review is what it asks about.
-    report_named: bool = False
+    # The asked years are no firm outcome years: the question names the report it reads ("2023年国务院报告说过去
+    # 五年…"), whose review is what it asks about, or says only 今年/去年 with no date to count from.
+    years_loose: bool = False
 
     @property
     def decided(self) -> bool:
@@ -186,7 +187,8 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
     `groups` gives each passage's named report (浙江 and 江苏, or 2019 and 2021; -1 for none): a question that
     names several is answered from each. With the question's `years` given, a sentence that names only other years
     ("2017年…主要预期目标", beside the newest report's) yields to one that names an asked year or none; a sentence for
-    which `planned` holds (a later report's target, where a past year's result is asked) loses `planned_cost`."""
+    which `planned` holds (another year's figure where a year's result is asked: a later report's target, an earlier
+    one's result) loses `planned_cost`."""
     named = sorted({g for g in groups if g >= 0})
     depth = max(3, 2 * len(named)) if len(named) > 1 else 3
     wants_number = is_number_question(question)
@@ -218,7 +220,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
                 if said and not said & asked:
                     score -= 0.15
             if planned is not None and score > 0 and planned(p_idx, sent):
-                score -= planned_cost  # a later report's target, where a past year's result is asked
+                score -= planned_cost
             score *= 1.0 / (1.0 + 0.35 * p_idx)
             score -= 0.002 * max(0, len(sent) - 120) / 10  # prefer tight sentences
             scored.append((score, p_idx, s_idx, sent))
@@ -296,22 +298,30 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     confidence = fitted.probability(ev)
     flat = [t.replace("\n", "") for t in texts]
 
-    def planned(p: int, sent: str) -> bool:
-        return later_target_year([(p, sent)], flat, report_years, outcome_years, parts) is not None
+    def off_year(p: int, sent: str) -> bool:
+        """A sentence of another year than the asked outcome's: a later report's target, an earlier one's result."""
+        return other_year([(p, sent)]) is not None
+
+    def other_year(sents: list[tuple[int, str]]) -> int | None:
+        later = later_target_year(sents, flat, report_years, outcome_years, parts)
+        if later is None and not ev.years_loose:
+            return earlier_result_year(sents, flat, report_years, outcome_years, parts)
+        return later
 
     picked = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
-                     planned=planned if outcome_years else None) if texts else []
+                     planned=off_year if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
-        if outcome_years and later_target_year(picked, flat, report_years, outcome_years, parts) is not None:
-            # Only targets in the line: the best sentences that are not ("完成造林面积298.65万亩" in the review, below
-            # "完成植树造林230万亩以上" in the plan) stand in, if they give a figure and say enough of the question.
+        if outcome_years and other_year(picked) is not None:
+            # Only targets in the line (or only an earlier year's results): the best sentences that are not
+            # ("完成造林面积298.65万亩" in the review, below "完成植树造林230万亩以上" in the plan) stand in, if they
+            # give a figure and say enough of the question.
             results = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
-                              planned=planned, planned_cost=10.0)
+                              planned=off_year, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
         missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings, sections,
-                            inner, bool(ev.number_question), ev.report_named)
+                            inner, bool(ev.number_question), ev.years_loose)
         if missing is None:
             return Verdict(True, line, round(confidence, 3))
         return Verdict(False, f"{NO_ANSWER}{missing}；下面是最接近的段落。", 0.05, missing)

@@ -136,7 +136,8 @@ def run(
     # The retrieval signals (dense margin, BM25 share) are read in retrieval order, as the model was fitted.
     evidence = gather(effective, wordings, info, scope, hits, shown, split)
     said = [sent for sentences_of in split for sent in sentences_of]
-    evidence = replace(evidence, unseen=unseen, report_named=info.report_year, noun_adjacency=_noun_adjacency(nouns, said),
+    evidence = replace(evidence, unseen=unseen, years_loose=info.report_year or info.relative,
+                       noun_adjacency=_noun_adjacency(nouns, said),
                        nouns_with_figure=_nouns_with_figure(nouns, said, bool(evidence.number_question),
                                                             lambda noun: _noun_idf(snap, noun)))
     # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming

@@ -8,6 +8,8 @@ year's result by a later report's targets (below), nor a target ("社零增长�
 and "城镇登记失业率控制在3.5%以内" are what 2021 and the years after are meant to reach. A report reviews the years
 before it in results ("增长3.9%", "比上年增长7.8%") and plans its own in targets ("7%左右", "力争", "预期目标"):
 when every figure the line gives is such a target, set after the asked year, the figure asked for is not given.
+The other way round, a report's review gives the years before its own: "南昌98年社零多少" is not answered by the 1998
+report's "预计完成109.7亿元", which is 1997's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
 _YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+_OWN_YEAR = re.compile(r"今年|本年|当年")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
 # A target only compared with ("超过预期目标", "低于3%左右的预期目标", "完成预期目标") leads no list.
@@ -73,19 +76,19 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
               report_years: Sequence[int | None] = (), outcome_years: Sequence[int] = (),
               parts: Sequence[str | None] = (), wordings: Sequence[dict[str, float]] = (),
               sections: Sequence[str] = (), inner: Sequence[tuple[str, str]] = (),
-              number_question: bool = False, report_named: bool = False) -> str | None:
+              number_question: bool = False, years_loose: bool = False) -> str | None:
     """Why the answer line (`picked` from `texts`, formatted as `line`) does not give what the question asks, or
     None when it does. `outcome_years`: the years whose results the question asks; `report_years` and `parts`:
     each passage's report year and part (`part()`); `wordings`: the question's weighted terms; `sections`: each
     passage's section path; `inner`: the (short name, ancestor) of each asked place that has no report of its own
-    and is searched in its ancestor's; `number_question`: the question asks for a figure; `report_named`: the
-    question names the report it reads ("19年国务院报告里说2018年…"), whose review is what it asks about."""
+    and is searched in its ancestor's; `number_question`: the question asks for a figure; `years_loose`: the
+    asked years are no firm outcome years (`Evidence.years_loose`)."""
     planned = later_target_year(picked, texts, report_years, outcome_years, parts)
     if planned is not None:
         # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
         return f"报告中只有{planned}年起的目标，没有给出{asked}的实际数字"
-    earlier = None if report_named else earlier_result_year(picked, texts, report_years, outcome_years, parts)
+    earlier = None if years_loose else earlier_result_year(picked, texts, report_years, outcome_years, parts)
     if earlier is not None:
         # "南昌98年社零多少" answered by the 1998 report's review: "预计完成109.7亿元" is 1997's.
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
@@ -174,7 +177,10 @@ def earlier_result_year(picked: Sequence[tuple[int, str]], texts: Sequence[str],
         where = parts[p] if p < len(parts) else None
         if year is None or year > min(asked) or where != "review":
             return None
-        if set(asked) & {int(y) for y in _YEAR_NAMED.findall(digit_years(sent))}:
+        named = {int(y) for y in _YEAR_NAMED.findall(digit_years(sent))}
+        if _OWN_YEAR.search(sent):
+            named.add(year)  # a report given late in its year reviews that year too ("预计今年社会消费品零售总额512亿元")
+        if set(asked) & named:
             return None
         found.add(year - 1)
     return max(found) if found else None
