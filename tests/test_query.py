@@ -81,9 +81,25 @@ TODAY = dt.date(2026, 11, 23)
     ("辽宁大学", []),
     ("藏青色", []),
     ("合作社发展情况", []),
+    # A short name the table drops as an ordinary word or a shared one is a place where a year follows it; a shared
+    # one only where a named ancestor says which.
+    ("滨江2020年GDP是多少", ["滨江区"]),
+    ("杭州上城去年GDP增长多少", ["杭州市", "上城区"]),
+    ("杂多2020年GDP是多少", ["杂多县"]),
+    ("滨江路改造", []),
+    ("滨江新城2020年建设", []),
+    ("复杂多变2020年", []),
+    ("鼓楼2020年GDP", []),
+    ("南京鼓楼2020年GDP", ["南京市", "鼓楼区"]),
+    ("江苏鼓楼2020年GDP", ["江苏省"]),  # 南京's and 徐州's
 ])
 def test_places_come_from_the_gazetteer(text: str, expected: list[str]) -> None:
     assert MATCHER.find(text) == expected
+
+
+def test_a_shared_short_name_takes_the_place_under_the_named_ancestor() -> None:
+    assert [(m.place.name, m.place.parent) for m in MATCHER.mentions("福州鼓楼21年GDP")] == [
+        ("福州市", "福建省"), ("鼓楼区", "福州市")]
 
 
 def test_places_know_their_parents() -> None:

@@ -72,6 +72,8 @@ _LANDMARK_AFTER = frozenset("江湖河山路街湾桥园城镇村大中小")
 _ORDINARY_NAMES = frozenset({"城区", "郊区", "矿区"})
 # “北斗七星”科创联盟, “浙里办”: a short place alias inside quotes is part of a name or slogan.
 _QUOTED = re.compile(r"“[^”]{1,24}”|「[^」]{1,24}」|\"[^\"]{1,24}\"|『[^』]{1,24}』")
+# What follows a dropped short name when it names a place: a year ("滨江2020年", "滨江21年", "滨江去年").
+_YEAR_NEXT = re.compile(r"\s*(?:(?:19|20)?\d{2}\s*年|[今去前明]年|上半年)")
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "自治州", "地区", "新区",
              "省", "市", "区", "县", "盟", "旗")
 _ETHNIC = re.compile(r"(壮族|回族|维吾尔|[\u4e00-\u9fff]{1,4}族)+$")
@@ -115,6 +117,19 @@ def gazetteer() -> tuple[tuple[Place, tuple[str, ...]], ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=1)
+def dropped_short_names() -> dict[str, tuple[Place, ...]]:
+    """The short names (滨江 for 滨江区) the table's collision rule kept out of the aliases, as ordinary words or
+    shared by several units: read as places only where a year follows (`PlaceMatcher.mentions`)."""
+    text = resources.files("qa.lang").joinpath("data/places.tsv").read_text(encoding="utf-8")
+    out: dict[str, list[Place]] = {}
+    for line in text.splitlines()[1:]:
+        _code, name, short, level, parent, aliases, *_ = [*line.split("\t"), "", ""]
+        if len(short) >= 2 and short != name and short not in aliases.split(","):
+            out.setdefault(short, []).append(Place(name, level, parent))
+    return {short: tuple(places) for short, places in out.items()}
+
+
 class PlaceMatcher:
     """Maps mentions in free text to places; the longest mention wins."""
 
@@ -142,12 +157,14 @@ class PlaceMatcher:
         for group, members in GROUPS.items():
             self._keys.setdefault(group, [p for m in members if (p := self.place(m)) is not None])
         self._max = max(map(len, self._keys))
+        self._shorts = {short: places for short, places in dropped_short_names().items() if short not in self._keys}
 
     # ----- finding places in text --------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:
         """Every place mention, longest match first at each position; ambiguous names resolved by the others."""
         raw: list[tuple[int, int, str, list[Place], bool]] = []  # start, end, key, candidates, a group of places
         quoted = [m.span() for m in _QUOTED.finditer(text)]
+        shorts: set[int] = set()  # the starts of dropped short names read before a year
         i = 0
         while i < len(text):
             size = self._key_at(text, i, quoted)
@@ -155,15 +172,22 @@ class PlaceMatcher:
                 key = text[i: i + size]
                 if not _national_modifier(key, text, i + size):
                     raw.append((i, i + size, key, self._keys[key], key in GROUPS))
+            elif size := self._short_before_year(text, i):
+                raw.append((i, i + size, text[i: i + size], list(self._shorts[text[i: i + size]]), False))
+                shorts.add(i)
             elif size := self._abbreviation_run(text, i, quoted):
                 raw.append((i, i + size, text[i: i + size], self._abbreviated(text[i: i + size]), True))
             i += size or 1
         named = {p.name for _, _, _, places, group in raw if len(places) == 1 or group for p in places}
         raw = [r for r in raw if r[2] not in _ORDINARY_NAMES or any(p.parent in named for p in r[3])]
+        # A dropped short name shared by several units is a place only where a named ancestor says which (朝阳 is a
+        # district of 北京 and of 长春, and a city).
+        raw = [r for r in raw if r[0] not in shorts or len(r[3]) == 1
+               or sum(bool(({p.parent} | self.ancestors(p.parent)) & named) for p in r[3]) == 1]
         found: list[Mention] = []
         for start, end, key, candidates, group in raw:
             if len(candidates) > 1 and not group:  # 朝阳区 after 北京, 鼓楼区 after 南京
-                fitting = [p for p in candidates if self.ancestors(p.name) & named]
+                fitting = [p for p in candidates if ({p.parent} | self.ancestors(p.parent)) & named]
                 candidates = fitting or candidates
             if group:
                 found.extend(Mention(p, start, end) for p in candidates)
@@ -178,6 +202,14 @@ class PlaceMatcher:
             key = text[i: i + size]
             if key in self._keys and not self._is_landmark(key, text, i + size) \
                     and not (key in self._aliases and any(a < i and i + size < b and b - a - 2 > size for a, b in quoted)):
+                return size
+        return 0
+
+    def _short_before_year(self, text: str, i: int) -> int:
+        """The length of a dropped short name at `i` that a year follows ("滨江2020年", "上城去年"), else 0: there
+        it names the place, not the ordinary word."""
+        for size in (4, 3, 2):
+            if text[i: i + size] in self._shorts and _YEAR_NEXT.match(text, i + size):
                 return size
         return 0
 
