@@ -22,7 +22,7 @@ from qa.lang.query import digit_years
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.tokens import tokenize
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
-from qa.search.given import earlier_result_year, later_target_year, not_given
+from qa.search.given import not_given, off_year
 
 NO_ANSWER = "报告中没有找到相关内容。"
 _NUMBER_QUESTION = re.compile(r"多少|几|比重|占比|增速|增幅|涨幅|率|规模|总量|目标是|达到|多大|多高|多长|排名|第几")
@@ -298,18 +298,14 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     confidence = fitted.probability(ev)
     flat = [t.replace("\n", "") for t in texts]
 
-    def off_year(p: int, sent: str) -> bool:
-        """A sentence of another year than the asked outcome's: a later report's target, an earlier one's result."""
+    def other_year(sents: list[tuple[int, str]]) -> int | None:
+        return off_year(sents, flat, report_years, outcome_years, parts, ev.years_loose)
+
+    def planned(p: int, sent: str) -> bool:
         return other_year([(p, sent)]) is not None
 
-    def other_year(sents: list[tuple[int, str]]) -> int | None:
-        later = later_target_year(sents, flat, report_years, outcome_years, parts)
-        if later is None and not ev.years_loose:
-            return earlier_result_year(sents, flat, report_years, outcome_years, parts)
-        return later
-
     picked = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
-                     planned=off_year if outcome_years else None) if texts else []
+                     planned=planned if outcome_years else None) if texts else []
     if picked and confidence >= fitted.threshold:
         line = format_answer(picked)
         if outcome_years and other_year(picked) is not None:
@@ -317,7 +313,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
             # ("完成造林面积298.65万亩" in the review, below "完成植树造林230万亩以上" in the plan) stand in, if they
             # give a figure and say enough of the question.
             results = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
-                              planned=off_year, planned_cost=10.0)
+                              planned=planned, planned_cost=10.0)
             if any(_answers_year(sent, weights, wordings, years) for _, sent in results):
                 picked, line = results, format_answer(results)
         missing = not_given(question, line, picked, flat, report_years, outcome_years, parts, wordings, sections,

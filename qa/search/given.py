@@ -161,6 +161,17 @@ def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], r
     return min(found) if found else None
 
 
+def off_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], report_years: Sequence[int | None],
+             asked: Sequence[int], parts: Sequence[str | None] = (), years_loose: bool = False) -> int | None:
+    """The year every figure of `picked` is of, when that is none of the `asked` outcome years: a later report's
+    target (`later_target_year`), else, unless the asked years are loose, an earlier report's result
+    (`earlier_result_year`); None otherwise."""
+    later = later_target_year(picked, texts, report_years, asked, parts)
+    if later is None and not years_loose:
+        return earlier_result_year(picked, texts, report_years, asked, parts)
+    return later
+
+
 def earlier_result_year(picked: Sequence[tuple[int, str]], texts: Sequence[str],
                         report_years: Sequence[int | None], asked: Sequence[int],
                         parts: Sequence[str | None] = ()) -> int | None:
