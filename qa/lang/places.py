@@ -105,28 +105,32 @@ def short_name(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[tuple[Place, tuple[str, ...]], ...]:
-    """Every place with its aliases, from the bundled table."""
+def _table() -> tuple[tuple[Place, str, tuple[str, ...]], ...]:
+    """Every row of the bundled table: the place, its short name and its kept aliases."""
     text = resources.files("qa.lang").joinpath("data/places.tsv").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines()[1:]:
         if not line.strip():
             continue
-        _code, name, _short, level, parent, aliases, *_ = [*line.split("\t"), "", ""]
-        rows.append((Place(name, level, parent), tuple(a for a in aliases.split(",") if a)))
+        _code, name, short, level, parent, aliases, *_ = [*line.split("\t"), "", ""]
+        rows.append((Place(name, level, parent), short, tuple(a for a in aliases.split(",") if a)))
     return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[tuple[Place, tuple[str, ...]], ...]:
+    """Every place with its aliases, from the bundled table."""
+    return tuple((place, aliases) for place, _short, aliases in _table())
 
 
 @lru_cache(maxsize=1)
 def dropped_short_names() -> dict[str, tuple[Place, ...]]:
     """The short names (滨江 for 滨江区) the table's collision rule kept out of the aliases, as ordinary words or
     shared by several units: read as places only where a year follows (`PlaceMatcher.mentions`)."""
-    text = resources.files("qa.lang").joinpath("data/places.tsv").read_text(encoding="utf-8")
     out: dict[str, list[Place]] = {}
-    for line in text.splitlines()[1:]:
-        _code, name, short, level, parent, aliases, *_ = [*line.split("\t"), "", ""]
-        if len(short) >= 2 and short != name and short not in aliases.split(","):
-            out.setdefault(short, []).append(Place(name, level, parent))
+    for place, short, aliases in _table():
+        if len(short) >= 2 and short != place.name and short not in aliases:
+            out.setdefault(short, []).append(place)
     return {short: tuple(places) for short, places in out.items()}
 
 
@@ -183,11 +187,11 @@ class PlaceMatcher:
         # A dropped short name shared by several units is a place only where a named ancestor says which (朝阳 is a
         # district of 北京 and of 长春, and a city).
         raw = [r for r in raw if r[0] not in shorts or len(r[3]) == 1
-               or sum(bool(({p.parent} | self.ancestors(p.parent)) & named) for p in r[3]) == 1]
+               or sum(self._under(p, named) for p in r[3]) == 1]
         found: list[Mention] = []
         for start, end, key, candidates, group in raw:
             if len(candidates) > 1 and not group:  # 朝阳区 after 北京, 鼓楼区 after 南京
-                fitting = [p for p in candidates if ({p.parent} | self.ancestors(p.parent)) & named]
+                fitting = [p for p in candidates if self._under(p, named)]
                 candidates = fitting or candidates
             if group:
                 found.extend(Mention(p, start, end) for p in candidates)
@@ -204,6 +208,11 @@ class PlaceMatcher:
                     and not (key in self._aliases and any(a < i and i + size < b and b - a - 2 > size for a, b in quoted)):
                 return size
         return 0
+
+    def _under(self, place: Place, named: set[str]) -> bool:
+        """Whether a named place is the place's parent or above it: by the parent's name, since a shared name
+        (鼓楼区) says nothing of whose it is."""
+        return bool(({place.parent} | self.ancestors(place.parent)) & named)
 
     def _short_before_year(self, text: str, i: int) -> int:
         """The length of a dropped short name at `i` that a year follows ("滨江2020年", "上城去年"), else 0: there

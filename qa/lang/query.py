@@ -166,6 +166,14 @@ def digit_years(text: str) -> str:
     return _CN_YEAR_NUMBER.sub(lambda m: m.group(1).translate(_CN_DIGITS), text)
 
 
+_YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+def years_named(text: str) -> set[int]:
+    """The four-digit years a text names, in digits or in characters (一九五七年)."""
+    return {int(y) for y in _YEAR_NAMED.findall(digit_years(text))}
+
+
 def canonical_years(question: str) -> str:
     """The question with every year it names in four digits: 二〇二一年 and 21年 become 2021年, 21-23年 2021-2023年.
     Downstream, one spelling is matched (report years, horizons, the phrase bonus), and the query's embedding

@@ -18,7 +18,7 @@ from importlib import resources
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
 from qa.lang.qualifiers import asked_qualifiers, gives_for
-from qa.lang.query import digit_years
+from qa.lang.query import years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.tokens import tokenize
 from qa.search.enumeration import asks_for_n, heading_bodies, list_items
@@ -173,7 +173,6 @@ def number_found(sentence: str, weights: dict[str, float]) -> float:
     return 1.0 if _NUMBER.search(sentence) and coverage(weights, sentence) > 0 else 0.0
 
 
-_YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
 def extract(question: str, passages: Sequence[str], weights: dict[str, float], max_sentences: int = 3,
@@ -216,7 +215,7 @@ def extract(question: str, passages: Sequence[str], weights: dict[str, float], m
             if score > 0:
                 score += 0.15 * sum(bool(test(sent)) for test in wanted)
             if asked and score > 0:
-                said = {int(y) for y in _YEAR_SAID.findall(digit_years(sent))}  # old reports: 一九五七年
+                said = years_named(sent)  # old reports: 一九五七年
                 if said and not said & asked:
                     score -= 0.15
             if planned is not None and score > 0 and planned(p_idx, sent):
@@ -259,7 +258,7 @@ RESULT_COVER = 0.45
 def _answers_year(sent: str, weights: dict[str, float], wordings: Sequence[dict[str, float]],
                   years: Sequence[int]) -> bool:
     """Whether a sentence gives a figure, says enough of the question, and names no year but other ones."""
-    said = {int(y) for y in _YEAR_SAID.findall(digit_years(sent))}
+    said = years_named(sent)
     cover = max((coverage(w, sent) for w in wordings), default=0.0) if wordings else coverage(weights, sent)
     return gives_figure(sent) and cover >= RESULT_COVER and not (said and years and not said & set(years))
 

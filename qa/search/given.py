@@ -20,14 +20,13 @@ from collections.abc import Sequence
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import asks_one_figure, gives_figure
 from qa.lang.qualifiers import unsaid
-from qa.lang.query import digit_years
+from qa.lang.query import years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
 from qa.lang.stance import stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
-_YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _OWN_YEAR = re.compile(r"今年|本年|当年")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
@@ -83,16 +82,14 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     passage's section path; `inner`: the (short name, ancestor) of each asked place that has no report of its own
     and is searched in its ancestor's; `number_question`: the question asks for a figure; `years_loose`: the
     asked years are no firm outcome years (`Evidence.years_loose`)."""
-    planned = later_target_year(picked, texts, report_years, outcome_years, parts)
-    if planned is not None:
-        # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
+    other = off_year(picked, texts, report_years, outcome_years, parts, years_loose)
+    if other is not None:
         asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
-        return f"报告中只有{planned}年起的目标，没有给出{asked}的实际数字"
-    earlier = None if years_loose else earlier_result_year(picked, texts, report_years, outcome_years, parts)
-    if earlier is not None:
+        if other > max(outcome_years):
+            # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
+            return f"报告中只有{other}年起的目标，没有给出{asked}的实际数字"
         # "南昌98年社零多少" answered by the 1998 report's review: "预计完成109.7亿元" is 1997's.
-        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
-        return f"报告中只有{earlier}年及以前的数字，没有给出{asked}的"
+        return f"报告中只有{other}年及以前的数字，没有给出{asked}的"
     if inner and number_question and not any(gives_figure(sent) and any(name in sent for name, _ in inner)
                                              for _, sent in picked):
         # "寿光2020年蔬菜产量多少" in 潍坊's report: its "捐赠蔬菜1720吨" is 潍坊's figure, not 寿光's.
@@ -188,7 +185,7 @@ def earlier_result_year(picked: Sequence[tuple[int, str]], texts: Sequence[str],
         where = parts[p] if p < len(parts) else None
         if year is None or year > min(asked) or where != "review":
             return None
-        named = {int(y) for y in _YEAR_NAMED.findall(digit_years(sent))}
+        named = years_named(sent)
         if _OWN_YEAR.search(sent):
             named.add(year)  # a report given late in its year reviews that year too ("预计今年社会消费品零售总额512亿元")
         if set(asked) & named:
