@@ -36,6 +36,11 @@ TARGETS = "2021年全区经济社会发展主要预期目标地区生产总值�
     ("两年投资1万亿元的计划（实际完成1.1万亿元）。", "两年投资1万亿元的计划（实际完成1.1万亿元）。", None, False),
     # 实际利用外资 is the measure's name, not a result said in so many words.
     ("实际利用外资10亿美元左右。", "实际利用外资10亿美元左右。", None, True),
+    # Where no heading says the part (a 图解 summary), the list's lead may be the sentence before; in the review it
+    # is not, and two sentences back is too far.
+    ("实际利用外资超11.1亿美元。", "力争新招引落地项目25个。实际利用外资超11.1亿美元。", None, True),
+    ("实际利用外资超11.1亿美元。", "力争新招引落地项目25个。实际利用外资超11.1亿美元。", "review", False),
+    ("实际利用外资超11.1亿美元。", "力争新招引落地项目25个。新设企业4.5万户。实际利用外资超11.1亿美元。", None, False),
 ])
 def test_a_figure_is_a_target_by_its_clause_its_list_or_its_part_of_the_report(
         sentence: str, text: str, where: str | None, target: bool) -> None:

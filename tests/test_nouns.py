@@ -1,6 +1,6 @@
-"""unseen_nouns(): the nouns of a question that no indexed report uses, and only nouns."""
+"""content_nouns() and unseen_nouns(): the nouns of a question that no indexed report uses; compounds(): runs of them."""
 
-from qa.lang.nouns import content_nouns, unseen_nouns
+from qa.lang.nouns import compounds, content_nouns, unseen_nouns
 
 KNOWN = {"居民", "收入", "标准", "工资", "农村", "高新技术企业", "新增", "国家"}
 
@@ -27,3 +27,13 @@ def test_a_noun_no_report_uses_is_unseen() -> None:
 def test_a_compound_the_reports_write_apart_is_seen() -> None:
     assert unseen_nouns(content_nouns("农村居民收入增长了几个点"), known) == []  # 居民收入 = 居民 + 收入
     assert unseen_nouns(content_nouns("平均工资是多少"), lambda t: t in KNOWN | {"平均工资"}) == []
+
+
+def test_compounds_are_runs_of_adjacent_nouns() -> None:
+    assert compounds("湖北06年扶持新能源汽车有哪些措施") == [("新能源汽车",)]
+    assert compounds("黔南州发展低空经济有哪些部署") == [("低空经济",)]  # 发展 is a verb's noun use, no leading word
+    assert compounds("贵州发展大数据产业有哪些举措") == [("大数据",)]  # after an attribute, 数据 names the topic
+    # Three nouns in a row: one run of two compounds, either of which a report may say.
+    assert compounds("钱塘新区在营商环境改革上做了啥") == [("营商环境", "环境改革")]
+    assert compounds("萧山发展经济有什么规划") == []
+    assert compounds("就业情况怎么样") == []  # 情况 frames the question

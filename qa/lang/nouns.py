@@ -83,3 +83,30 @@ def unseen_nouns(nouns: Sequence[str], known: Callable[[str], bool]) -> list[str
         if not parts or not all(known(p) for p in parts):
             missing.append(noun)
     return missing
+
+
+# A compound's first word: a noun or a one-character attribute (大数据, 新基建), not a verb's noun use: "发展经济"
+# names no topic a report might lack.
+_LEADING_TAGS = (_NOUN_TAGS - {"vn"}) | {"a"}
+
+
+def compounds(text: str) -> list[tuple[str, ...]]:
+    """The compounds of each run of nouns in `text`, lower-cased, in order: every two adjacent words that name one
+    thing together (新能源汽车, 低空经济, 大数据), a noun or attribute then a noun of two or more characters, neither a
+    framing word (after an attribute the second may be: 大数据 is a topic, 数据 alone frames). "营商环境改革" gives
+    (营商环境, 环境改革): a report that says one of them speaks of the run's topic."""
+    words = [(pair.word.strip().lower(), pair.flag) for pair in _tagger().lcut(text)]
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for (first, first_tag), (second, second_tag) in zip(words, words[1:], strict=False):
+        if first_tag in _LEADING_TAGS and second_tag in _NOUN_TAGS and len(second) >= 2 \
+                and first not in _FRAMING | STOPWORDS and second not in STOPWORDS \
+                and (first_tag == "a" or second not in _FRAMING):
+            run.append(first + second)
+            continue
+        if run and not (first_tag in _NOUN_TAGS and second_tag in _NOUN_TAGS):
+            runs.append(tuple(run))
+            run = []
+    if run:
+        runs.append(tuple(run))
+    return list(dict.fromkeys(runs))

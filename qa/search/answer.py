@@ -71,6 +71,7 @@ class Evidence:
     missing_horizon: str | None = None  # "萧山区2030年": a plan horizon none of the top passages names
     missing_inner: tuple[str, str] | None = None  # (百色市, 广西壮族自治区): no report, and the ancestor's never name it
     missing_town: str | None = None  # 瓜沥镇: a town, which has no report, that the passages found never name
+    missing_topic: str | None = None  # 新能源汽车: common in the reports, never said in the asked ones (search/topic.py)
     existing: str = ""  # what is indexed, for the reason
     # The asked years are no firm outcome years: the question names the report it reads ("2023年国务院报告说过去
     # 五年…"), whose review is what it asks about, or says only 今年/去年 with no date to count from.
@@ -80,7 +81,7 @@ class Evidence:
     def decided(self) -> bool:
         """A hard rule answers "not found" whatever the fitted model says."""
         return bool(self.missing_place or self.missing_year or self.missing_horizon or self.missing_inner
-                    or self.missing_town)
+                    or self.missing_town or self.missing_topic)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -290,6 +291,9 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     if ev.missing_town:
         reason = f"没有找到{ev.missing_town}的政府工作报告，检索到的报告中也没有提到它"
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.02, reason)
+    if ev.missing_topic:
+        reason = f"所问的报告中没有提到“{ev.missing_topic}”"
+        return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)
     if ev.missing_horizon:
         reason = f"报告中没有提到{ev.missing_horizon}的目标" + (f"（已索引：{ev.existing}）" if ev.existing else "")
         return Verdict(False, f"{NO_ANSWER}{reason}；下面是最接近的段落。", 0.05, reason)

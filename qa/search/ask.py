@@ -14,7 +14,7 @@ from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
-from qa.lang.nouns import unseen_nouns, wording_nouns
+from qa.lang.nouns import compounds, unseen_nouns, wording_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, digit_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.ranks import gives_rank
@@ -28,6 +28,7 @@ from qa.search.followup import rewrite
 from qa.search.given import part
 from qa.search.retrieval import Hit, RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
+from qa.search.topic import unmentioned
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,10 @@ def run(
     unnamed_towns = [town for town in info.towns if not any(town_stem(town) in p.text for p in shown[:3])]
     if unnamed_towns:
         evidence = replace(evidence, missing_town=unnamed_towns[0])
+    if scope.doc_ids is not None and not ans.is_number_question(effective):
+        absent = unmentioned(compounds(topic), [snap.documents[d] for d in scope.doc_ids if d in snap.documents],
+                             snap.documents.values())
+        evidence = replace(evidence, missing_topic=absent)
     groups = [target_of.get(p.citation.doc_id, -1) for p in shown]
     # The newest report speaks of the year before it too (2026's review of 2025).
     asked = (*info.years, *info.horizons, *((info.now, info.now - 1) if info.now else ()))

@@ -150,8 +150,10 @@ def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], r
         year = report_years[p] if p < len(report_years) else None
         if year is None or year <= max(asked):
             return None
-        before = _sentence_before(texts[p], sent)
         where = parts[p] if p < len(parts) else None
+        # Where no heading says which part this is (a 图解 summary), a list of targets may lead in the sentence
+        # before: "力争新招引落地…项目25个。实际利用外资超11.1亿美元。"
+        before = _sentence_before(texts[p], sent, back=int(where is None))
         if not all(_is_target(clause, before, year, where) for clause in clauses):
             return None
         found.add(year)
@@ -210,11 +212,12 @@ def _is_target(clause: str, before: str, year: int, where: str | None) -> bool:
     return where != "review" and bool(_LEAD.search(before))
 
 
-def _sentence_before(text: str, sent: str) -> str:
-    """What the full-stop sentence of `sent` says before it: a list of targets leads with "预期目标" once, then gives
-    its items clause by clause ("主要预期目标地区生产总值增长6.5%,力争7%;数字经济核心产业增加值增长12%;")."""
+def _sentence_before(text: str, sent: str, back: int = 0) -> str:
+    """What the full-stop sentence of `sent` says before it, and the `back` sentences before that: a list of
+    targets leads with "预期目标" once, then gives its items clause by clause ("主要预期目标地区生产总值增长6.5%,力争7%;
+    数字经济核心产业增加值增长12%;")."""
     at = text.find(sent)
     if at < 0:
         return ""
-    starts = [m.end() for m in _FULL_STOP.finditer(text, 0, at)]
-    return text[(starts[-1] if starts else 0): at]
+    starts = [0, *(m.end() for m in _FULL_STOP.finditer(text, 0, at))]
+    return text[starts[max(0, len(starts) - 1 - back)]: at]
