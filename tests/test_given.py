@@ -356,3 +356,17 @@ def test_the_earlier_year_is_found_only_when_every_figure_is_an_earlier_review()
                                ["review", "review"]) == 1997  # a sentence with no figure neither answers nor counts
     assert earlier_result_year([(0, earlier)], texts, [1998], [1998, 1999], ["review"]) == 1997
     assert earlier_result_year([(0, earlier)], texts, [1998], [], ["review"]) is None
+
+
+def test_what_the_line_gives_must_come_from_the_asked_years_figures() -> None:
+    question = "南昌98年社会消费品零售总额是多少亿元"
+    earlier = "全市社会消费品零售总额预计完成109.7亿元，增长19.1%;"  # the 1998 report's review: 1997's
+    own = "社会消费品零售总额增长9.4%;"  # the 1999 report's review: 1998's, but in no 亿元
+    texts = [own, earlier]
+    reason = not_given(question, own + earlier, [(0, own), (1, earlier)], texts, [1999, 1998], [1998],
+                       ["review", "review"])
+    assert reason == "报告中没有给出以“亿元”计的这一数字"
+    # Given in 亿元 by the asked year's own figure, the line stands, the earlier year's sentence beside it.
+    said = "社会消费品零售总额118.6亿元，增长9.4%;"
+    assert not_given(question, said + earlier, [(0, said), (1, earlier)], [said, earlier], [1999, 1998], [1998],
+                     ["review", "review"]) is None

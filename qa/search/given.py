@@ -90,6 +90,12 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
             return f"报告中只有{other}年起的目标，没有给出{asked}的实际数字"
         # "南昌98年社零多少" answered by the 1998 report's review: "预计完成109.7亿元" is 1997's.
         return f"报告中只有{other}年及以前的数字，没有给出{asked}的"
+    # What the line gives must come from the asked years' figures: "南昌98年社零多少亿元" is not answered in 亿元 by the
+    # 1998 report's "预计完成109.7亿元" (1997's) beside the 1999 report's "社会消费品零售总额增长9.4%".
+    own = [(p, sent) for p, sent in picked if off_year([(p, sent)], texts, report_years, outcome_years, parts,
+                                                         years_loose) is None]
+    if own != list(picked):
+        picked, line = own, "".join(sent for _, sent in own)
     if inner and number_question and not any(gives_figure(sent) and any(name in sent for name, _ in inner)
                                              for _, sent in picked):
         # "寿光2020年蔬菜产量多少" in 潍坊's report: its "捐赠蔬菜1720吨" is 潍坊's figure, not 寿光's.
