@@ -190,3 +190,11 @@ def test_a_stock_answered_by_an_increment_is_declined() -> None:
 def test_a_stock_said_after_an_increment_or_beside_one_is_given(line: str) -> None:
     assert gives_level(line, [{"上市": 2.0, "公司": 1.0}], stock=True)
     assert not gives_level("新增上市公司12家。", [{"上市": 2.0, "公司": 1.0}], stock=True)
+
+
+def test_what_a_year_built_is_an_increment_and_what_was_built_in_all_a_total() -> None:
+    weights = [{"农村": 2.0, "文化礼堂": 4.0}]
+    assert not gives_level("建成农村文化礼堂531家，基本实现全覆盖。", weights, stock=True)
+    for total in ("累计建成农村文化礼堂2800家。", "共建成农村文化礼堂2800家。", "已建成农村文化礼堂2800家。"):
+        assert gives_level(total, weights, stock=True), total
+    assert gives_level("建成农村文化礼堂531家。", weights)  # a level all the same, where no total is asked

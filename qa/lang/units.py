@@ -143,7 +143,9 @@ _STOCK_ASKED = re.compile(r"现在|目前|现有|拥有|共有|总数|保有")
 _ADDING_ASKED = re.compile(r"新增|新建|新开|建成|建设|引进|培育|认定|招|增加|开工|完成|实现|累计|期间|以来|年来|成立|投入"
                            r"|投资|签约|落地|减免|发放|兑付|脱贫|转移|改造|创建|增长|提高|降|减少|今年|去年|\d{4}年|目标|计划|要")
 # What a clause says of its figure that makes it an increment.
-_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)")
+# A year's 建成 is what it built ("建成农村文化礼堂531家"); 累计建成, 共建成 and 已建成 count all there are.
+_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)"
+                        r"|(?<!累计)(?<!共)(?<!已)(?<!已经)建成")
 # Where a clause that opens with an increment goes on to the total ("新增上市公司12家、累计达到198家").
 _TOTAL_AFTER = re.compile(r"总数|总量|总计|累计|共计|共有|达到|达|增至|增加到|增加至")
 # The units that count things, which a stock is asked in (an amount in 元 or 吨 is no count).
