@@ -8,8 +8,9 @@ import pytest
 from qa.core.errors import BadRequest, NoMatch, NotFound
 from qa.core.records import Citation, Filters, Passage, Turn
 from qa.core.service import QAService
-from qa.search.ask import _named_where_answered, _nouns_with_figure, _year_said, run, with_absent
+from qa.search.ask import run, with_absent
 from qa.search.retrieval import RetrievalConfig
+from qa.search.signals import named_where_answered, nouns_with_figure, year_said
 
 
 def test_answer_shape_and_citations(fake_service: QAService) -> None:
@@ -186,9 +187,9 @@ def test_a_place_named_in_a_sentence_that_says_nothing_asked_is_not_named_where_
     terms = {"浦东": 9.0, "经济": 1.0, "增长": 1.5, "目标": 1.7}
     # The passage's best sentence for the question names no growth target: 浦东 is named, but not where answered.
     aside = shown("全面推进浦东引领区建设。瞄准具备率先突破条件的关键领域，推出更多实质性举措。")
-    assert not _named_where_answered("浦东", terms, [aside])
+    assert not named_where_answered("浦东", terms, [aside])
     said = shown("全面推进浦东引领区建设。浦东经济增长目标为6%左右。")
-    assert _named_where_answered("浦东", terms, [said])
+    assert named_where_answered("浦东", terms, [said])
 
 
 def test_a_plan_horizon_is_not_answered_from_one_year_s_targets(fake_service: QAService) -> None:
@@ -272,13 +273,13 @@ def test_absent_terms_join_the_weights_at_the_idf_of_a_term_no_passage_has(fake_
 def test_nouns_with_figure_is_the_share_of_the_question_said_in_one_sentence_that_gives_a_figure() -> None:
     idf = {"入境": 4.0, "游客": 2.0}.__getitem__
     visitors = "全年接待国内外游客9579.7万人次，旅游总收入增长12%。"
-    assert _nouns_with_figure([["入境", "游客"]], [visitors], True, idf) == pytest.approx(2.0 / 6.0)
+    assert nouns_with_figure([["入境", "游客"]], [visitors], True, idf) == pytest.approx(2.0 / 6.0)
     inbound = ["入境游客持续增长。", "接待入境游客110万人次。"]
-    assert _nouns_with_figure([["入境", "游客"]], [visitors, *inbound], True, idf) == 1.0
+    assert nouns_with_figure([["入境", "游客"]], [visitors, *inbound], True, idf) == 1.0
     # A 多少 question counts only sentences that give a figure; a 哪些 question counts any sentence.
-    assert _nouns_with_figure([["入境", "游客"]], inbound[:1], True, idf) == 0.0
-    assert _nouns_with_figure([["入境", "游客"]], inbound[:1], False, idf) == 1.0
-    assert _nouns_with_figure([[]], [visitors], True, idf) == 1.0  # no noun asked: nothing is missing
+    assert nouns_with_figure([["入境", "游客"]], inbound[:1], True, idf) == 0.0
+    assert nouns_with_figure([["入境", "游客"]], inbound[:1], False, idf) == 1.0
+    assert nouns_with_figure([[]], [visitors], True, idf) == 1.0  # no noun asked: nothing is missing
 
 
 def test_a_horizon_a_later_report_reviews_is_not_refused_for_going_unnamed(fake_service: QAService) -> None:
@@ -336,7 +337,7 @@ def test_the_figure_re_rank_keeps_the_named_place_first(lexical_service: QAServi
 ])
 def test_a_year_is_said_only_as_the_year_of_the_figure(sentence: str, said: bool) -> None:
     terms = {"地区生产总值": 3.0}
-    assert _year_said([2019], terms, [[sentence]], True) is said
+    assert year_said([2019], terms, [[sentence]], True) is said
 
 
 def test_bm25_scores_while_the_query_vector_is_still_being_computed(fake_service: QAService,

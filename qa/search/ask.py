@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -12,21 +11,20 @@ import numpy as np
 from embeddings.encoder import Encoder, start_query
 from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
-from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
 from qa.lang.nouns import compounds, unseen_nouns, wording_nouns
 from qa.lang.places import PlaceMatcher, short_name
-from qa.lang.query import QueryInfo, digit_years, parse_query, plan_periods_ending, strip_years, year_in_chinese
+from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.ranks import gives_rank
 from qa.lang.script import as_read
-from qa.lang.synonyms import abbreviations, expand_query, synonym_table, variants
+from qa.lang.synonyms import expand_query, variants
 from qa.lang.tokens import tokenize
 from qa.lang.towns import town_stem
 from qa.search import answer as ans
-from qa.search import figure_clause
+from qa.search import figure_clause, signals
 from qa.search.followup import rewrite
 from qa.search.given import part
-from qa.search.retrieval import Hit, RetrievalConfig, retrieve
+from qa.search.retrieval import RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
 from qa.search.topic import unmentioned
 
@@ -102,7 +100,7 @@ def run(
     # Coverage asks how much of the question a passage says, in either wording, never in both at once.
     # The nouns of each wording, tagged once: the first wording is the question's own.
     nouns = wording_nouns(variants(topic))
-    unseen = tuple(unseen_nouns(nouns[0], lambda term: _in_reports(snap, term)))
+    unseen = tuple(unseen_nouns(nouns[0], lambda term: signals.in_reports(snap, term)))
     # A noun no report uses is the rarest term of all, and certainly missing from every passage: dropped for its
     # zero idf, it would leave "萧山最低工资标准" asking only 标准 and fully covered by any 标准.
     wordings = [with_absent(w, unseen, snap.absent_idf) for w in wording_weights(snap, topic)]
@@ -133,14 +131,14 @@ def run(
     shown = tuple(passage_at(snap, h.row, i + 1, h.score, chunk_of(h.row)) for i, h in enumerate(ranked[:top_k]))
     terms = {t: w for t, w in weights.items() if w > 0}  # the question's known terms, in order
     # The first passages' sentences, split once for every signal that reads them.
-    split = [_sentences(passage.text) for passage in shown[:3]]
+    split = [signals.sentences_of(passage.text) for passage in shown[:3]]
     # The retrieval signals (dense margin, BM25 share) are read in retrieval order, as the model was fitted.
-    evidence = gather(effective, wordings, info, scope, hits, shown, split)
+    evidence = signals.gather(effective, wordings, info, scope, hits, shown, split)
     said = [sent for sentences_of in split for sent in sentences_of]
     evidence = replace(evidence, unseen=unseen, years_loose=info.report_year or info.relative,
-                       noun_adjacency=_noun_adjacency(nouns, said),
-                       nouns_with_figure=_nouns_with_figure(nouns, said, bool(evidence.number_question),
-                                                            lambda noun: _noun_idf(snap, noun)))
+                       noun_adjacency=signals.noun_adjacency(nouns, said),
+                       nouns_with_figure=signals.nouns_with_figure(nouns, said, bool(evidence.number_question),
+                                                            lambda noun: signals.noun_idf(snap, noun)))
     # A horizon no report has yet looked back on ("萧山2030年") is a target or nothing: none of the passages naming
     # it means no answer. One that a later report reviews ("甘肃到2022年…装机多少", asked of the 2023 report's
     # five-year review) is left to the model.
@@ -149,9 +147,10 @@ def run(
     # "钱塘新区2019年GDP多少", and only the 2021 report indexed: it is no answer unless a passage found there says that
     # year's figure in so many words ("地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元").
     if evidence.missing_year and scope.year_uncovered and info.intent != "target" \
-            and _year_said(info.years, terms, split, bool(evidence.number_question)):
+            and signals.year_said(info.years, terms, split, bool(evidence.number_question)):
         evidence = replace(evidence, missing_year=None)
-    unnamed = [(place, parent) for place, parent in scope.inner if not _named_where_answered(short_name(place), terms, shown[:3])]
+    unnamed = [(place, parent) for place, parent in scope.inner
+               if not signals.named_where_answered(short_name(place), terms, shown[:3])]
     if unnamed:
         evidence = replace(evidence, missing_inner=unnamed[0])
     # A town has no report of its own; its county's passages answer only if they name it.
@@ -186,103 +185,6 @@ def with_absent(weights: dict[str, float], absent: Sequence[str], idf: float) ->
     return {**weights, **{term: idf for term in absent if term not in weights}}
 
 
-def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo, scope: Scope, hits: Sequence[Hit],
-           shown: Sequence[Passage], split: Sequence[list[str]]) -> ans.Evidence:
-    """The answerability signals of the question (weighted terms of each of its wordings) against its best passages
-    (`split`: the sentences of each of the first three)."""
-    top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
-    scored = [(max((ans.coverage(ts, t) for t in top_texts), default=0.0), ts) for ts in wordings]
-    cover, terms = max(scored, key=lambda pair: pair[0])
-    dense = [h.dense for h in hits if h.dense is not None]
-    background = dense[10:20] or dense[len(dense) // 2:]
-    margin = (dense[0] - sum(background) / len(background)) if dense and background else 0.0
-    ideal = sum(terms.values()) or 1.0
-    best_sentences = [_best_of(sentences_of, terms) for sentences_of in split]
-    best_sentence = best_sentences[0] if best_sentences else ""
-    in_one = max((ans.coverage(terms, s) for s in best_sentences), default=0.0)
-    return ans.Evidence(
-        coverage=cover,
-        sentence_coverage=in_one,
-        rare_term=ans.rare_term_found(terms, top_texts),
-        dense_margin=margin,
-        lexical_share=min(2.0, (hits[0].lexical if hits else 0.0) / ideal),
-        number_question=float(ans.is_number_question(question)),
-        number_found=ans.number_found(best_sentence, terms),
-        list_question=float(ans.is_list_question(question)),
-        scoped=float(scope.doc_ids is not None and bool(info.regions or info.years)),
-        preferred_missing=float(scope.preferred_missing),
-        missing_place=scope.missing_place,
-        missing_year=scope.missing_year,
-        existing="；".join(scope.existing),
-    )
-
-
-def _year_said(years: Sequence[int], terms: dict[str, float], split: Sequence[list[str]], figure: bool) -> bool:
-    """Whether one of the first passages' sentences names an asked year (not as a comparison's base, a horizon or a
-    start: "比2019年", "是2015年的1.72倍", "力争到2019年", "2019年以来"),
-    says at least half of the question and, for a 多少 question, gives a figure."""
-    if not years:
-        return False
-    said = re.compile("|".join(rf"(?<![比较于是为与同到至从由自之\d]){y}年(?!的\d|以来|起)" for y in years))
-    return any(said.search(digit_years(sent)) and ans.coverage(terms, sent) >= 0.5 and (not figure or gives_figure(sent))
-               for sentences_of in split for sent in sentences_of)
-
-
-def _noun_adjacency(nouns_per_wording: Sequence[list[str]], said: Sequence[str]) -> float:
-    """The best `answer.adjacency` of the question's nouns, in any of its wordings, over the sentences shown first."""
-    wordings = [nouns for nouns in nouns_per_wording if nouns]
-    if not wordings:
-        return 1.0
-    return max((ans.adjacency(nouns, sent) for nouns in wordings for sent in said), default=0.0)
-
-
-def _noun_idf(snap: Snapshot, noun: str) -> float:
-    """A noun's weight: the idf of its rarest token, or of a term no passage has when the reports never use it."""
-    return max(snap.idf(tokenize(noun) or [noun]).values(), default=0.0) or snap.absent_idf
-
-
-def _nouns_with_figure(nouns_per_wording: Sequence[list[str]], said: Sequence[str], figure: bool,
-                       weight: Callable[[str], float]) -> float:
-    """The largest share of the question's nouns, in any of its wordings, that one shown sentence says, counting
-    for a 多少 question only sentences that give a figure: "入境游客" asked, "接待国内外游客9579.7万人次" says half."""
-    wordings = [nouns for nouns in nouns_per_wording if nouns]
-    if not wordings:
-        return 1.0
-    giving = [sent.lower() for sent in said if not figure or gives_figure(sent)]
-    weights = [{n: weight(n) for n in nouns} for nouns in wordings]
-    return max((sum(w for n, w in ws.items() if n in sent) / (sum(ws.values()) or 1.0) for ws in weights for sent in giving),
-               default=0.0)
-
-
-def _in_reports(snap: Snapshot, term: str) -> bool:
-    """Whether any indexed passage uses the term, or one of its report wordings (社零 -> 社会消费品零售总额)."""
-    full = abbreviations().get(term)
-    forms = [term, *synonym_table().get(term, ()), *([full] if full else [])]
-    for form in forms:
-        tokens = tokenize(form) or [form.lower()]
-        if all(weight > 0 for weight in snap.idf(tokens).values()):
-            return True
-    return False
-
-
-def _named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Passage]) -> bool:
-    """Whether a passage's sentence that best covers the question (the place itself aside) names the place:
-    an ancestor's report that names a county elsewhere says nothing about the county's figures."""
-    rest = {t: w for t, w in terms.items() if t not in name and name not in t}
-    best = [_best_sentence(passage.text, rest) for passage in shown]
-    # A sentence that says none of the question ("全面推进浦东引领区建设" asked 浦东新区's growth target) answers nothing.
-    return any(name in sentence and (not rest or ans.coverage(rest, sentence) > 0) for sentence in best)
-
-
-def _best_sentence(text: str, terms: dict[str, float]) -> str:
-    """The passage's sentence that covers the most of `terms` (the first of equals)."""
-    return _best_of(_sentences(text), terms)
-
-
-def _best_of(sentences_of: Sequence[str], terms: dict[str, float]) -> str:
-    return max(sentences_of, key=lambda sent: ans.coverage(terms, sent), default="")
-
-
 def _reviewed(snap: Snapshot, scope: Scope, year: int) -> bool:
     """Whether a report of the scope was delivered after `year`, and so can review it."""
     ids = scope.doc_ids if scope.doc_ids is not None else tuple(snap.documents)
@@ -304,8 +206,3 @@ def _unmentioned_horizon(info: QueryInfo, texts: Sequence[str]) -> str | None:
     if any(name in t for name in names for t in texts):
         return None
     return f"{''.join(info.regions[:1])}{info.horizons[0]}年"
-
-
-def _sentences(text: str) -> list[str]:
-    flat = text.replace("\n", "")
-    return [flat[a:b] for a, b in sentences(flat)]
