@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from qa.lang.figures import gives_figure
 from qa.search import answer as ans
-from qa.search.answer import extract
+from qa.search.extract import extract
 
 TARGETS = ("今年发展主要预期目标是：经济增长4.5%—5%，在实际工作中努力争取更好结果；城镇新增就业1200万人以上；"
            "单位国内生产总值二氧化碳排放降低3.8%左右。")

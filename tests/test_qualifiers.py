@@ -5,6 +5,7 @@ import pytest
 from qa.lang.qualifiers import asked_qualifiers, unsaid
 from qa.lang.units import gives_unit
 from qa.search import answer as ans
+from qa.search.extract import extract
 
 from .verdicts import SURE, full_evidence
 
@@ -77,7 +78,7 @@ def test_a_breakdown_asked_and_not_given_is_declined_and_one_given_is_the_answer
     answered = ans.decide(question, [mixed, own], weights, full_evidence(), SURE)
     assert answered.answerable and own in answered.text
     # Ranked first, too: of one passage's sentences, one allowed, it is the one that gives the figure of 出口.
-    assert ans.extract(question, [mixed + own], weights, max_sentences=1) == [(0, own)]
+    assert extract(question, [mixed + own], weights, max_sentences=1) == [(0, own)]
 
 
 def test_the_unit_binds_the_breakdown_only_where_one_figure_is_asked() -> None:

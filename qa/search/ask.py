@@ -22,6 +22,7 @@ from qa.lang.tokens import tokenize
 from qa.lang.towns import town_stem
 from qa.search import answer as ans
 from qa.search import figure_clause, signals
+from qa.search.asks import is_number_question, question_terms
 from qa.search.followup import rewrite
 from qa.search.given import part
 from qa.search.retrieval import RetrievalConfig, retrieve
@@ -157,7 +158,7 @@ def run(
     unnamed_towns = [town for town in info.towns if not any(town_stem(town) in p.text for p in shown[:3])]
     if unnamed_towns:
         evidence = replace(evidence, missing_town=unnamed_towns[0])
-    if scope.doc_ids is not None and not ans.is_number_question(effective):
+    if scope.doc_ids is not None and not is_number_question(effective):
         absent = unmentioned(compounds(topic), [snap.documents[d] for d in scope.doc_ids if d in snap.documents],
                              snap.documents.values())
         evidence = replace(evidence, missing_topic=absent)
@@ -165,7 +166,7 @@ def run(
     # The newest report speaks of the year before it too (2026's review of 2025).
     asked = (*info.years, *info.horizons, *((info.now, info.now - 1) if info.now else ()))
     # A 多少 question about a year's results ("2020年…增长了多少") is not answered by a later report's targets.
-    outcome = info.years if info.intent == "outcome" and ans.is_number_question(effective) else ()
+    outcome = info.years if info.intent == "outcome" and is_number_question(effective) else ()
     report_years = [snap.documents[p.citation.doc_id].year for p in shown]
     sections = [p.citation.section for p in shown]
     parts = [part(section) for section in sections]
@@ -177,7 +178,7 @@ def run(
 
 def wording_weights(snap: Snapshot, topic: str) -> list[dict[str, float]]:
     """idf-weighted content terms of each wording of `topic` (its own, or with one term in the reports' words)."""
-    return [{t: w for t, w in snap.idf(ans.question_terms(v)).items() if w > 0} for v in variants(topic)]
+    return [{t: w for t, w in snap.idf(question_terms(v)).items() if w > 0} for v in variants(topic)]
 
 
 def with_absent(weights: dict[str, float], absent: Sequence[str], idf: float) -> dict[str, float]:

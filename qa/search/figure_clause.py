@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from qa.lang.figures import gives_figure
-from qa.search import answer as ans
+from qa.search.asks import is_number_question, is_why_question
 from qa.search.retrieval import Hit
 
 _CLAUSE = re.compile(r"[，,；;。！？!?\n]")
@@ -38,11 +38,11 @@ _RANK = re.compile(r"第几|排名|位次|排在|排多少|名次")
 
 
 def wants_figure(question: str) -> bool:
-    return ans.is_number_question(question) and not ans.is_why_question(question) and not _RANK.search(question)
+    return is_number_question(question) and not is_why_question(question) and not _RANK.search(question)
 
 
 def wants_rank(question: str) -> bool:
-    return bool(_RANK.search(question)) and not ans.is_why_question(question)
+    return bool(_RANK.search(question)) and not is_why_question(question)
 
 
 def rerank(hits: Sequence[Hit], text_of: Callable[[int], str], wordings: Sequence[dict[str, float]], weight: float,

@@ -18,6 +18,7 @@ from qa.lang.query import QueryInfo, digit_years
 from qa.lang.synonyms import abbreviations, synonym_table
 from qa.lang.tokens import tokenize
 from qa.search import answer as ans
+from qa.search.asks import coverage, is_list_question, is_number_question
 from qa.search.retrieval import Hit
 from qa.search.scope import Scope
 
@@ -27,7 +28,7 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     """The answerability signals of the question (weighted terms of each of its wordings) against its best passages
     (`split`: the sentences of each of the first three)."""
     top_texts = [f"{p.citation.section}\n{p.text}" for p in shown[:3]]
-    scored = [(max((ans.coverage(ts, t) for t in top_texts), default=0.0), ts) for ts in wordings]
+    scored = [(max((coverage(ts, t) for t in top_texts), default=0.0), ts) for ts in wordings]
     cover, terms = max(scored, key=lambda pair: pair[0])
     dense = [h.dense for h in hits if h.dense is not None]
     background = dense[10:20] or dense[len(dense) // 2:]
@@ -35,16 +36,16 @@ def gather(question: str, wordings: Sequence[dict[str, float]], info: QueryInfo,
     ideal = sum(terms.values()) or 1.0
     best_sentences = [_best_of(sentences_of, terms) for sentences_of in split]
     best_sentence = best_sentences[0] if best_sentences else ""
-    in_one = max((ans.coverage(terms, s) for s in best_sentences), default=0.0)
+    in_one = max((coverage(terms, s) for s in best_sentences), default=0.0)
     return ans.Evidence(
         coverage=cover,
         sentence_coverage=in_one,
         rare_term=ans.rare_term_found(terms, top_texts),
         dense_margin=margin,
         lexical_share=min(2.0, (hits[0].lexical if hits else 0.0) / ideal),
-        number_question=float(ans.is_number_question(question)),
+        number_question=float(is_number_question(question)),
         number_found=ans.number_found(best_sentence, terms),
-        list_question=float(ans.is_list_question(question)),
+        list_question=float(is_list_question(question)),
         scoped=float(scope.doc_ids is not None and bool(info.regions or info.years)),
         preferred_missing=float(scope.preferred_missing),
         missing_place=scope.missing_place,
@@ -60,7 +61,7 @@ def year_said(years: Sequence[int], terms: dict[str, float], split: Sequence[lis
     if not years:
         return False
     said = re.compile("|".join(rf"(?<![比较于是为与同到至从由自之\d]){y}年(?!的\d|以来|起)" for y in years))
-    return any(said.search(digit_years(sent)) and ans.coverage(terms, sent) >= 0.5 and (not figure or gives_figure(sent))
+    return any(said.search(digit_years(sent)) and coverage(terms, sent) >= 0.5 and (not figure or gives_figure(sent))
                for sentences_of in split for sent in sentences_of)
 
 
@@ -107,7 +108,7 @@ def named_where_answered(name: str, terms: dict[str, float], shown: Sequence[Pas
     rest = {t: w for t, w in terms.items() if t not in name and name not in t}
     best = [_best_sentence(passage.text, rest) for passage in shown]
     # A sentence that says none of the question ("全面推进浦东引领区建设" asked 浦东新区's growth target) answers nothing.
-    return any(name in sentence and (not rest or ans.coverage(rest, sentence) > 0) for sentence in best)
+    return any(name in sentence and (not rest or coverage(rest, sentence) > 0) for sentence in best)
 
 
 def _best_sentence(text: str, terms: dict[str, float]) -> str:
@@ -116,7 +117,7 @@ def _best_sentence(text: str, terms: dict[str, float]) -> str:
 
 
 def _best_of(sentences_of: Sequence[str], terms: dict[str, float]) -> str:
-    return max(sentences_of, key=lambda sent: ans.coverage(terms, sent), default="")
+    return max(sentences_of, key=lambda sent: coverage(terms, sent), default="")
 
 
 def sentences_of(text: str) -> list[str]:

@@ -16,8 +16,8 @@ from qa.lang.query import YEAR
 from qa.lang.stance import stance
 from qa.lang.synonyms import expand_query
 from qa.lang.tokens import tokenize
-from qa.search.answer import coverage
 from qa.search.ask import passage_at, wording_weights
+from qa.search.asks import coverage
 from qa.search.phase import phase_of
 from qa.search.retrieval import Hit, RetrievalConfig, rank_rows
 from qa.search.scope import Scope, filter_documents
