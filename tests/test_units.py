@@ -156,6 +156,10 @@ def test_the_level_must_be_of_what_the_total_is_asked_of() -> None:
     ("杭州养老机构床位现在一共有多少张", True),
     ("杭州目前拥有多少个国家级孵化器", True),
     ("钱塘区现在一共有多少家国家高新技术企业", True),
+    # A stock named as one is dated, not added, by its year.
+    ("萧山2020年有效发明专利拥有量多少件", True),
+    ("杭州2020年汽车保有量多少辆", True),
+    ("杭州2020年拥有多少家上市公司", False),  # 拥有 alone, dated: what the year brought is as likely asked
     # A flow asked (what was added, brought in or built), or no count at all.
     ("钱塘新区成立以来一共引进了多少项目", False),
     ("杭州2020年新增了多少家上市公司", False),

@@ -152,10 +152,17 @@ _TOTAL_AFTER = re.compile(r"总数|总量|总计|累计|共计|共有|达到|达
 _COUNTERS = frozenset("家 户 个 所 座 人 名 位 张 床 项 件 条 套 辆 台".split())
 
 
+# A stock named as one ("有效发明专利拥有量", "汽车保有量") is dated, not added, by a year: the count at its end.
+_STOCK_NAMED = re.compile(r"拥有量|保有量|总数")
+_DATED = re.compile(r"今年|去年|\d{4}年")
+
+
 def asks_stock(question: str) -> bool:
-    """Whether the question asks how many things there are now (a count: 多少家, 几所, 多少张), not how many were
-    added in some year; a rate, a share or an age asked "现在" is no count."""
-    return (bool(_STOCK_ASKED.search(question)) and not _ADDING_ASKED.search(question)
+    """Whether the question asks how many things there are now (a count: 多少家, 几所, 多少张), or at the end of a
+    year when it names a stock (拥有量), not how many were added in some year; a rate, a share or an age asked
+    "现在" is no count."""
+    adding = _ADDING_ASKED.search(_DATED.sub("", question) if _STOCK_NAMED.search(question) else question)
+    return (bool(_STOCK_ASKED.search(question)) and not adding
             and asks_one_figure(question) and _counted(question))
 
 
