@@ -7,7 +7,7 @@ import pytest
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.search import answer as ans
-from qa.search.given import earlier_result_year, later_target_year, not_given, only_results, part
+from qa.search.given import earlier_result_year, later_target_year, not_given, only_results, other_years_only, part
 
 from .verdicts import SURE, full_evidence
 
@@ -370,3 +370,19 @@ def test_what_the_line_gives_must_come_from_the_asked_years_figures() -> None:
     said = "社会消费品零售总额118.6亿元，增长9.4%;"
     assert not_given(question, said + earlier, [(0, said), (1, earlier)], [said, earlier], [1999, 1998], [1998],
                      ["review", "review"]) is None
+
+
+def test_a_line_whose_figures_are_all_of_other_named_years_is_declined() -> None:
+    question = "钱塘新区2020年地区生产总值是多少"
+    dated = "地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元;"
+
+    def reason(sentence: str, loose: bool = False) -> str | None:
+        return not_given(question, sentence, [(0, sentence)], [sentence], [2021], [2020], ["review"], years_loose=loose)
+
+    assert reason(dated) == "报告中只有2019年的数字，没有给出2020年的"
+    assert reason(dated, loose=True) is None  # the question names the report it reads: its review is asked
+    # A year named as a base, a start or a horizon dates no figure; a sentence naming the asked year answers.
+    for kept in ("地区生产总值从2015年的800亿元增加到1200亿元;", "地区生产总值比2019年增长5%;",
+                 "2019年以来地区生产总值年均增长6%;", "2020年地区生产总值达到1200亿元，比2019年增长5%;"):
+        assert reason(kept) is None, kept
+    assert other_years_only([(0, dated), (1, "城乡居民收入增长5%。")], [2020]) == []  # one undated figure may be 2020's

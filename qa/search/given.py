@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import asks_one_figure, gives_figure
 from qa.lang.qualifiers import unsaid
-from qa.lang.query import years_named
+from qa.lang.query import digit_years, years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
 from qa.lang.stance import stance
@@ -90,6 +90,11 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
             return f"报告中只有{other}年起的目标，没有给出{asked}的实际数字"
         # "南昌98年社零多少" answered by the 1998 report's review: "预计完成109.7亿元" is 1997's.
         return f"报告中只有{other}年及以前的数字，没有给出{asked}的"
+    dated = other_years_only(picked, outcome_years)
+    if dated and not years_loose:
+        # "钱塘新区2020年GDP多少": "地区生产总值、工业总产值2019年分别突破1100亿元" is 2019's.
+        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
+        return f"报告中只有{'、'.join(f'{y}年' for y in dated)}的数字，没有给出{asked}的"
     # What the line gives must come from the asked years' figures: "南昌98年社零多少亿元" is not answered in 亿元 by the
     # 1998 report's "预计完成109.7亿元" (1997's) beside the 1999 report's "社会消费品零售总额增长9.4%".
     own = [(p, sent) for p, sent in picked if off_year([(p, sent)], texts, report_years, outcome_years, parts,
@@ -124,6 +129,27 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     if _TARGET_ASKED.search(question) and only_results(picked, texts, sections):
         return "报告中只有实际完成的数字，没有给出这一目标"
     return None
+
+
+# A year a sentence names as what its figure is of, not as a base, a start or a horizon ("比2015年", "从2015年的",
+# "2019年以来", "到2025年").
+_YEAR_OF = re.compile(r"(?<![比较于是为与同到至从由自之\d])((?:19|20)\d\d)年(?!的|以来|起|前|底前)")
+
+
+def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) -> list[int]:
+    """The years named by the sentences of `picked` that give a figure, when each such sentence names a year its
+    figure is of and none is asked; [] otherwise, or when no year is asked."""
+    if not asked:
+        return []
+    found: set[int] = set()
+    for _, sent in picked:
+        if not gives_figure(sent):
+            continue
+        named = {int(y) for y in _YEAR_OF.findall(digit_years(sent))}
+        if not named or named & set(asked) or years_named(sent) & set(asked):
+            return []
+        found |= named
+    return sorted(found)
 
 
 def reviews_only(section: str) -> bool:
