@@ -382,7 +382,8 @@ def test_a_line_whose_figures_are_all_of_other_named_years_is_declined() -> None
     assert reason(dated) == "报告中只有2019年的数字，没有给出2020年的"
     assert reason(dated, loose=True) is None  # the question names the report it reads: its review is asked
     # A year named as a base, a start or a horizon dates no figure; a sentence naming the asked year answers.
-    for kept in ("地区生产总值从2015年的800亿元增加到1200亿元;", "地区生产总值比2019年增长5%;",
+    for kept in ("地区生产总值从2015年的800亿元增加到1200亿元;", "地区生产总值1200亿元，比2019年增长5%;",
                  "2019年以来地区生产总值年均增长6%;", "2020年地区生产总值达到1200亿元，比2019年增长5%;"):
-        assert reason(kept) is None, kept
+        assert other_years_only([(0, kept)], [2020]) == [], kept
+    assert reason("地区生产总值1200亿元，比2019年增长5%;") is None
     assert other_years_only([(0, dated), (1, "城乡居民收入增长5%。")], [2020]) == []  # one undated figure may be 2020's
