@@ -1,5 +1,6 @@
 """Words that make a measure another measure: 入境游客 are not all 游客, 出口 is not 进出口, a patent 授权 is no
-申请, the 调查 unemployment rate is not the 登记 one, 小麦 is not all 粮食, 总产值 is no 增加值, 存栏 no 出栏.
+申请, the 调查 unemployment rate is not the 登记 one, 小麦 is not all 粮食, 总产值 is no 增加值, 存栏 no 出栏, 税收
+no whole revenue.
 
 A figure asked with one of these words is answered only by a sentence that says it (or a word of its kind: 境外
 for 入境); "全年接待游客2.78亿人次" gives no count of 入境游客. A small reviewed table, as for synonyms: the
@@ -30,6 +31,8 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("小麦",),
     ("玉米",),
     ("水稻", "稻谷"),
+    ("早稻",),
+    ("晚稻",),
     ("大豆",),
     ("棉花",),
     ("油料",),
@@ -41,6 +44,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("水果",),
     ("煤炭", "原煤"),
     ("产值",),
+    ("税收",),
     ("原油", "石油"),
     ("天然气",),
     ("高中",),
