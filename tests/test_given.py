@@ -387,3 +387,14 @@ def test_a_line_whose_figures_are_all_of_other_named_years_is_declined() -> None
         assert other_years_only([(0, kept)], [2020]) == [], kept
     assert reason("地区生产总值1200亿元，比2019年增长5%;") is None
     assert other_years_only([(0, dated), (1, "城乡居民收入增长5%。")], [2020]) == []  # one undated figure may be 2020's
+
+
+def test_a_total_is_not_given_by_another_measures_level_through_a_rate_wording() -> None:
+    # GDP's wordings include 经济增长, whose 经济 "数字经济规模" says; the question asks no rate.
+    question = "厦门22年GDP总量是多少亿"
+    wordings = [{"gdp": 4.6, "总量": 3.5, "亿": 1.5}, {"地区": 2.4, "生产总值": 3.0, "总量": 3.5, "亿": 1.5},
+                {"经济": 2.0, "增长": 1.0, "总量": 3.5, "亿": 1.5}]
+    line = "地区生产总值增长4.4%；数字经济规模超4500亿元。"
+    assert not_given(question, line, [(0, line)], [line], wordings=wordings) == "报告中没有给出这一总量"
+    given = "地区生产总值7802.66亿元，增长4.4%。"
+    assert not_given(question, given, [(0, given)], [given], wordings=wordings) is None

@@ -202,3 +202,9 @@ def test_what_a_year_built_is_an_increment_and_what_was_built_in_all_a_total() -
     for total in ("累计建成农村文化礼堂2800家。", "共建成农村文化礼堂2800家。", "已建成农村文化礼堂2800家。"):
         assert gives_level(total, weights, stock=True), total
     assert gives_level("建成农村文化礼堂531家。", weights)  # a level all the same, where no total is asked
+
+
+def test_the_size_of_a_figure_is_no_measure_it_is_of() -> None:
+    # "多少亿" names the size: a level in 亿 of another measure does not say the asked one.
+    assert not gives_level("数字经济规模超4500亿元", [{"生产总值": 3.0, "亿": 3.0}])
+    assert gives_level("地区生产总值7802.66亿元", [{"生产总值": 3.0, "亿": 3.0}])

@@ -179,6 +179,7 @@ def asks_total(question: str) -> bool:
 
 # Words of the question (or of a synonym's wording: GDP as 经济增长) that ask for the total or a rate rather than
 # name what the total is of.
+_SCALES = frozenset({"亿", "万", "万亿", "千万", "百万"})  # "多少亿" names the size of a figure, not its measure
 _TOTAL_WORDS = frozenset({"总量", "总额", "总值", "一共", "总共", "总规模", "规模", "增长", "增速", "增幅", "速度"})
 _CLAUSE = re.compile(r"[，,；;。：:]")
 # A clause that opens with its total or its verb has left its subject in the clause before: "地区生产总值增长5.1%，
@@ -197,7 +198,8 @@ def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: boo
     With `stock`, a level that a clause gives as an increment ("新增养老机构床位3255张") does not count."""
     text = re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))
     metrics = [asked for weights in wordings
-               if (asked := {t: w for t, w in weights.items() if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
+               if (asked := {t: w for t, w in weights.items()
+                             if t not in _TOTAL_WORDS and t not in _SCALES and not _LEVEL.fullmatch(f"1{t}")})]
     clauses = _CLAUSE.split(text)
     # With `stock`, the level is looked for only where no increment is said, or after the total that follows one;
     # the whole clause still says the subject ("新增上市公司12家，总数达到198家").

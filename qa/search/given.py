@@ -27,6 +27,7 @@ from qa.lang.stance import stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
+_RATES = ("增长", "增速", "增幅")
 _OWN_YEAR = re.compile(r"今年|本年|当年")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
@@ -118,9 +119,12 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
     if asks_rank_only(question) and not gives_rank(line):
         return "报告中没有给出这一排名"
-    if asks_total(question) and not gives_level(line, wordings):
+    # A level is of the measure asked, in a wording of it that asks no rate: GDP's "经济增长" would take the 经济 of
+    # "数字经济规模超4500亿元" for it.
+    levels = [w for w in wordings if not any(rate in w and rate not in question for rate in _RATES)] or wordings
+    if asks_total(question) and not gives_level(line, levels):
         return "报告中没有给出这一总量"
-    if asks_stock(question) and not gives_level(line, wordings, stock=True):
+    if asks_stock(question) and not gives_level(line, levels, stock=True):
         return "报告中只有新增的数字，没有给出总数"
     if asks_share(question) and not gives_share(line, question):
         return "报告中没有给出这一比重"
