@@ -398,3 +398,25 @@ def test_a_total_is_not_given_by_another_measures_level_through_a_rate_wording()
     assert not_given(question, line, [(0, line)], [line], wordings=wordings) == "报告中没有给出这一总量"
     given = "地区生产总值7802.66亿元，增长4.4%。"
     assert not_given(question, given, [(0, given)], [given], wordings=wordings) is None
+
+
+
+@pytest.mark.parametrize(("sentence", "years"), [
+    ("地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元;", [2019]),
+    ("２０１９年地区生产总值突破1100亿元。", [2019]),
+    # A year mentioned in passing, as a base, a span, a target or inside a title dates no figure.
+    ("PM2.5平均浓度达到53微克/立方米，提前完成省下达的2020年目标。", []),
+    ("全省粮食总产4260万吨，超过历史最高的1999年。", []),
+    ("实施《老旧小区改造三年行动方案（2022—2024年）》，改造城镇老旧小区46个。", []),
+    ("和2019年相比增长3.9%。", []),
+    ("2016—2019年累计完成投资500亿元。", []),
+    ("获评生态环境部2023年度表扬城市，空气优良率96.7%。", []),
+])
+def test_the_years_that_date_a_lines_figures(sentence: str, years: list[int]) -> None:
+    assert other_years_only([(0, sentence)], [2018]) == years
+
+
+def test_a_sentence_that_reviews_leads_no_list_of_targets() -> None:
+    figure = "全省实现生产总值6835.27亿元，增长8.9%；"
+    for previous in ("完成了省人大常委会批准调整后的各项预期目标。", "全市上下力争上游。"):
+        assert later_target_year([(0, figure)], [previous + figure], [2015], [2014], [None]) is None, previous

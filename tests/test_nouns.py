@@ -37,3 +37,4 @@ def test_compounds_are_runs_of_adjacent_nouns() -> None:
     assert compounds("钱塘新区在营商环境改革上做了啥") == [("营商环境", "环境改革")]
     assert compounds("萧山发展经济有什么规划") == []
     assert compounds("就业情况怎么样") == []  # 情况 frames the question
+    assert compounds("物联网产业有什么发展") == []  # 物/联网: jieba cut a word apart, so 联网产业 is no compound

@@ -2,7 +2,7 @@
 
 from qa.core.records import Document
 from qa.search import answer as ans
-from qa.search.topic import MIN_REPORTS, unmentioned
+from qa.search.topic import MIN_REPORTS, Usage, unmentioned
 
 
 def report(doc_id: str, year: int, text: str) -> Document:
@@ -19,27 +19,27 @@ def corpus(later_with: str, earlier_with: str = "") -> list[Document]:
 def test_a_topic_new_since_the_asked_report_is_unmentioned() -> None:
     asked = report("hubei2006", 2006, "因地制宜地开发新能源和可再生能源。重点支持汽车、钢铁产业。")
     docs = [asked, *corpus("新能源汽车")]
-    assert unmentioned([("新能源汽车",)], [asked], docs) == "新能源汽车"
+    assert unmentioned([("新能源汽车",)], [asked], Usage(docs)) == "新能源汽车"
 
 
 def test_a_topic_the_report_says_is_mentioned() -> None:
     asked = report("hubei2006", 2006, "扶持新能源\n汽车产业。")  # a PDF's line break inside the compound
-    assert unmentioned([("新能源汽车",)], [asked], [asked, *corpus("新能源汽车")]) is None
+    assert unmentioned([("新能源汽车",)], [asked], Usage([asked, *corpus("新能源汽车")])) is None
     # One compound of a run said is enough: "营商环境改革" asked, the report says 营商环境.
     said = report("qiantang2021", 2021, "持续优化营商环境。")
-    assert unmentioned([("营商环境", "环境改革")], [said], [said, *corpus("环境改革")]) is None
+    assert unmentioned([("营商环境", "环境改革")], [said], Usage([said, *corpus("环境改革")])) is None
 
 
 def test_a_topic_as_common_before_as_after_is_the_askers_wording() -> None:
     asked = report("hubei2006", 2006, "完成全年各项任务。")
     # 年度目标 is in half of the earlier reports and all the later ones: not new, so not a sign of absence.
-    assert unmentioned([("年度目标",)], [asked], [asked, *corpus("年度目标", earlier_with="年度目标")]) is None
+    assert unmentioned([("年度目标",)], [asked], Usage([asked, *corpus("年度目标", earlier_with="年度目标")])) is None
 
 
 def test_a_topic_few_reports_use_is_no_sign() -> None:
     asked = report("hubei2006", 2006, "完成全年各项任务。")
     few = corpus("新能源汽车")[: 30 + MIN_REPORTS - 1]  # MIN_REPORTS - 1 later reports say it
-    assert unmentioned([("新能源汽车",)], [asked], [asked, *few]) is None
+    assert unmentioned([("新能源汽车",)], [asked], Usage([asked, *few])) is None
 
 
 def test_an_unmentioned_topic_is_declined_with_its_name() -> None:
@@ -47,3 +47,17 @@ def test_an_unmentioned_topic_is_declined_with_its_name() -> None:
     verdict = ans.decide("湖北06年扶持新能源汽车有哪些措施", ["重点支持汽车、钢铁产业。"], {"汽车": 3.0}, ev)
     assert not verdict.answerable and ev.decided
     assert verdict.reason == "所问的报告中没有提到“新能源汽车”"
+
+
+def test_a_reports_full_wording_of_an_abbreviated_topic_says_it() -> None:
+    asked = report("hangzhou2015", 2015, "大力发展农村电子商务，建设规模以上企业研发中心。")
+    docs = Usage([asked, *corpus("农村电商，规上企业")])
+    assert unmentioned([("农村电商",)], [asked], docs) is None
+    assert unmentioned([("规上企业",)], [asked], docs) is None
+
+
+def test_usage_is_counted_once_per_compound() -> None:
+    usage = Usage(corpus("新能源汽车"))
+    first = usage.of("新能源汽车")
+    assert sum(first.values()) == 30 and usage.of("新能源汽车") is first
+    assert usage.reports[2006] == 1 and sum(usage.reports.values()) == 60

@@ -199,7 +199,8 @@ def test_a_stock_said_after_an_increment_or_beside_one_is_given(line: str) -> No
 def test_what_a_year_built_is_an_increment_and_what_was_built_in_all_a_total() -> None:
     weights = [{"农村": 2.0, "文化礼堂": 4.0}]
     assert not gives_level("建成农村文化礼堂531家，基本实现全覆盖。", weights, stock=True)
-    for total in ("累计建成农村文化礼堂2800家。", "共建成农村文化礼堂2800家。", "已建成农村文化礼堂2800家。"):
+    for total in ("累计建成农村文化礼堂2800家。", "共建成农村文化礼堂2800家。", "已建成农村文化礼堂2800家。",
+                  "共计建成农村文化礼堂2800家。", "目前全市建成农村文化礼堂2800家。", "先后建成农村文化礼堂2800家。"):
         assert gives_level(total, weights, stock=True), total
     assert gives_level("建成农村文化礼堂531家。", weights)  # a level all the same, where no total is asked
 

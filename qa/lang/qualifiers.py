@@ -31,7 +31,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("小麦",),
     ("玉米",),
     ("水稻", "稻谷"),
-    ("早稻",),
+    ("早稻", "早籼稻"),
     ("晚稻",),
     ("大豆",),
     ("棉花",),
@@ -65,11 +65,13 @@ _ELIDED = re.compile(r"(?:(?:19|20)\d\d年|[一二][九〇零○][〇零○一�
                      r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
 # Clauses with no figure that may come between the word and its figure ("工业总产值（不包括手工业产值，下同），…").
 _BETWEEN = 2
-# 出口 inside 进出口 is not 出口 alone; 进口博览会 is a fair, 提高中央… no 高中.
+# 出口 inside 进出口 is not 出口 alone; 进口博览会 is a fair, 提高中央… no 高中, 非税收入 no 税收,
+# and 减免税收 is a tax cut, not the revenue.
 # 经济总产值 and GDP总产值 are what people call GDP, and 产值能耗 is energy per unit of it: no breakdown of 产值.
 _SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(?!博览会)"),
          "产值": re.compile(r"(?<!经济总)(?<!gdp总)(?<!GDP总)(?<!国内总)(?<!地区总)产值(?!能耗)"),
          "高中": re.compile(r"(?<!提)高中(?!央|等|端)"),
+         "税收": re.compile(r"(?<!非)(?<!减免)(?<!减)税收"),
          "PM2.5": re.compile(r"(?i)pm\s*2\.5"), "PM10": re.compile(r"(?i)pm\s*10(?!\d)")}
 
 

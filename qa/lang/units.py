@@ -143,9 +143,11 @@ _STOCK_ASKED = re.compile(r"现在|目前|现有|拥有|共有|总数|保有")
 _ADDING_ASKED = re.compile(r"新增|新建|新开|建成|建设|引进|培育|认定|招|增加|开工|完成|实现|累计|期间|以来|年来|成立|投入"
                            r"|投资|签约|落地|减免|发放|兑付|脱贫|转移|改造|创建|增长|提高|降|减少|今年|去年|\d{4}年|目标|计划|要")
 # What a clause says of its figure that makes it an increment.
-# A year's 建成 is what it built ("建成农村文化礼堂531家"); 累计建成, 共建成 and 已建成 count all there are.
-_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)"
-                        r"|(?<!累计)(?<!共)(?<!已)(?<!已经)建成")
+_INCREMENT = re.compile(r"新增|新建|新开工|新培育|新引进|新认定|新设|新招|新创建|净增|增加(?!值|到|至)")
+# A year's 建成 is what it built ("建成农村文化礼堂531家"); said after 累计, 共, 已, 目前, 至今, 先后 or 五年来 it counts
+# all there are; 建成区 is a city's built-up area.
+_BUILT = re.compile(r"建成(?!区)")
+_SO_FAR = re.compile(r"累计|共|合计|已|目前|至今|先后|现|以来|年来|总")
 # Where a clause that opens with an increment goes on to the total ("新增上市公司12家、累计达到198家").
 _TOTAL_AFTER = re.compile(r"总数|总量|总计|累计|共计|共有|达到|达|增至|增加到|增加至")
 # The units that count things, which a stock is asked in (an amount in 元 or 吨 is no count).
@@ -179,7 +181,6 @@ def asks_total(question: str) -> bool:
 
 # Words of the question (or of a synonym's wording: GDP as 经济增长) that ask for the total or a rate rather than
 # name what the total is of.
-_SCALES = frozenset({"亿", "万", "万亿", "千万", "百万"})  # "多少亿" names the size of a figure, not its measure
 _TOTAL_WORDS = frozenset({"总量", "总额", "总值", "一共", "总共", "总规模", "规模", "增长", "增速", "增幅", "速度"})
 _CLAUSE = re.compile(r"[，,；;。：:]")
 # A clause that opens with its total or its verb has left its subject in the clause before: "地区生产总值增长5.1%，
@@ -199,7 +200,7 @@ def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: boo
     text = re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))
     metrics = [asked for weights in wordings
                if (asked := {t: w for t, w in weights.items()
-                             if t not in _TOTAL_WORDS and t not in _SCALES and not _LEVEL.fullmatch(f"1{t}")})]
+                             if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
     clauses = _CLAUSE.split(text)
     # With `stock`, the level is looked for only where no increment is said, or after the total that follows one;
     # the whole clause still says the subject ("新增上市公司12家，总数达到198家").
@@ -221,6 +222,9 @@ def _stock_part(clause: str) -> str:
     """The part of a clause that may give a total: all of it without an increment, else what follows the total
     said after the increment ("新增…12家、累计达到198家" -> "累计达到198家"), else nothing."""
     increment = _INCREMENT.search(clause)
+    built = _BUILT.search(clause)
+    if not increment and built and not _SO_FAR.search(clause, 0, built.start()):
+        increment = built
     if not increment:
         return clause
     total = _TOTAL_AFTER.search(clause, increment.end())

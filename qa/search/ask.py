@@ -27,7 +27,7 @@ from qa.search.followup import rewrite
 from qa.search.given import part
 from qa.search.retrieval import RetrievalConfig, retrieve
 from qa.search.scope import Scope, filter_documents, resolve
-from qa.search.topic import unmentioned
+from qa.search.topic import unmentioned, usage_of
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def run(
         evidence = replace(evidence, missing_town=unnamed_towns[0])
     if scope.doc_ids is not None and not is_number_question(effective):
         absent = unmentioned(compounds(topic), [snap.documents[d] for d in scope.doc_ids if d in snap.documents],
-                             snap.documents.values())
+                             usage_of(snap, snap.documents.values))
         evidence = replace(evidence, missing_topic=absent)
     groups = [target_of.get(p.citation.doc_id, -1) for p in shown]
     # The newest report speaks of the year before it too (2026's review of 2025).

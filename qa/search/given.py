@@ -32,7 +32,9 @@ _OWN_YEAR = re.compile(r"今年|本年|当年")
 _FULL_STOP = re.compile(r"[。！？!?]")
 # A list of targets says so once, before its first item; the items after it carry no target word of their own.
 # A target only compared with ("超过预期目标", "低于3%左右的预期目标", "完成预期目标") leads no list.
-_LEAD = re.compile(r"(?<![过于的成现到])(?:主要)?预期目标|主要目标是|目标是|目标为|力争")
+_LEAD = re.compile(r"(?<![过于的成现到])(?:主要)?预期目标|主要目标是|目标是|目标为|力争(?!上游)")
+# A sentence that says what happened leads no list of targets ("完成了…各项预期目标。全省实现生产总值…").
+_RESULT_WORDS = re.compile(r"完成|实现|去年|上年|过去|回顾")
 # Words that make a clause a target wherever it stands; a bare qualifier (控制在3%以内, 90%以上) does so only outside
 # the review, which reports such figures as achieved.
 _PLAN_WORDS = re.compile(r"今年|本年|拟|预期|力争|争取|确保|主要目标|目标是")
@@ -100,7 +102,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     # 1998 report's "预计完成109.7亿元" (1997's) beside the 1999 report's "社会消费品零售总额增长9.4%".
     own = [(p, sent) for p, sent in picked if off_year([(p, sent)], texts, report_years, outcome_years, parts,
                                                          years_loose) is None]
-    if own != list(picked):
+    if own and own != list(picked):  # with none left, each is another year's but not all the same way: read all
         picked, line = own, "".join(sent for _, sent in own)
     if inner and number_question and not any(gives_figure(sent) and any(name in sent for name, _ in inner)
                                              for _, sent in picked):
@@ -135,25 +137,38 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     return None
 
 
-# A year a sentence names as what its figure is of, not as a base, a start or a horizon ("比2015年", "从2015年的",
-# "2019年以来", "到2025年").
-_YEAR_OF = re.compile(r"(?<![比较于是为与同到至从由自之\d])((?:19|20)\d\d)年(?!的|以来|起|前|底前)")
+# A year a clause names as what its figure is of, before the figure: not a base, a start, a span, a horizon or a
+# passing mention ("比2015年", "从2015年的", "2019年以来", "2016—2019年", "2020年目标", "超过历史最高的1999年").
+_YEAR_OF = re.compile(r"(?<![比较于是为与同到至从由自之和以过出近的\d—\-~～])((?:19|20)\d\d)年"
+                      r"(?![的度底前起]|以来|目标|规划|纲要|水平|同期|[—\-~～至到])")
+# Clauses, but not list items: "地区生产总值、工业总产值2019年分别突破1100亿元、2900亿元" dates both figures.
+_FIGURE_CLAUSE = re.compile(r"[，,；;：:。]")
+_ASIDES = re.compile(r"（[^）]*）|\([^)]*\)|《[^》]*》|“[^”]*”")
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) -> list[int]:
-    """The years named by the sentences of `picked` that give a figure, when each such sentence names a year its
-    figure is of and none is asked; [] otherwise, or when no year is asked."""
+    """The years that date every figure of `picked`, when each clause that gives a figure names, before it, a year
+    its figure is of and none of the sentences names an asked year; [] otherwise, or when no year is asked."""
     if not asked:
         return []
     found: set[int] = set()
     for _, sent in picked:
-        if not gives_figure(sent):
-            continue
-        named = {int(y) for y in _YEAR_OF.findall(digit_years(sent))}
-        if not named or named & set(asked) or years_named(sent) & set(asked):
+        text = _ASIDES.sub("", digit_years(sent.translate(_DIGITS)).replace(" ", ""))
+        if years_named(text) & set(asked):
             return []
-        found |= named
+        for clause in _FIGURE_CLAUSE.split(text):
+            if not gives_figure(clause):
+                continue
+            first = next((m.start() for m in re.finditer(r"\d", clause) if not _YEAR_AT.match(clause, m.start())), len(clause))
+            named = {int(m.group(1)) for m in _YEAR_OF.finditer(clause) if m.start() < first}
+            if not named:
+                return []
+            found |= named
     return sorted(found)
+
+
+_YEAR_AT = re.compile(r"(?:19|20)\d\d年|(?<=\d)\d{0,3}年")
 
 
 def reviews_only(section: str) -> bool:
@@ -187,9 +202,13 @@ def later_target_year(picked: Sequence[tuple[int, str]], texts: Sequence[str], r
         if year is None or year <= max(asked):
             return None
         where = parts[p] if p < len(parts) else None
-        # Where no heading says which part this is (a 图解 summary), a list of targets may lead in the sentence
-        # before: "力争新招引落地…项目25个。实际利用外资超11.1亿美元。"
-        before = _sentence_before(texts[p], sent, back=int(where is None))
+        before = _sentence_before(texts[p], sent)
+        if where is None:
+            # Where no heading says which part this is (a 图解 summary), a list of targets may lead in the sentence
+            # before: "力争新招引落地…项目25个。实际利用外资超11.1亿美元。", unless that sentence reviews.
+            previous = _sentence_before(texts[p], sent, back=1)[:-len(before) or None]
+            if _LEAD.search(previous) and not _RESULT_WORDS.search(previous):
+                before = previous + before
         if not all(_is_target(clause, before, year, where) for clause in clauses):
             return None
         found.add(year)

@@ -10,7 +10,9 @@ reports name in many ways ("粮食总产" for 粮食总产量).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from weakref import WeakKeyDictionary
 
 from qa.core.records import Document
 from qa.lang.synonyms import abbreviations, synonym_table
@@ -34,33 +36,65 @@ def forms(term: str) -> list[str]:
     return [term, *synonym_table().get(term, ()), *([full] if full else [])]
 
 
-def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], every: Iterable[Document]) -> str | None:
+class Usage:
+    """How many indexed reports of each year use a compound: counted once per compound and kept (the reports of a
+    snapshot never change), so a topic asked again costs nothing."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self._documents = list(documents)
+        self.reports = Counter(doc.year for doc in self._documents)
+        self._counts: dict[str, Counter[int | None]] = {}
+
+    def of(self, compound: str) -> Counter[int | None]:
+        if compound not in self._counts:
+            if len(self._counts) >= _CACHED:
+                self._counts.pop(next(iter(self._counts)))
+            upper = compound.upper()  # lower-cased like the question: PM2.5, 5G
+            self._counts[compound] = Counter(
+                doc.year for doc in self._documents
+                if compound in doc.text or (upper != compound and upper in doc.text))
+        return self._counts[compound]
+
+
+_CACHED = 4096
+_USAGE: WeakKeyDictionary[object, Usage] = WeakKeyDictionary()
+
+
+def usage_of(owner: object, documents: Callable[[], Iterable[Document]]) -> Usage:
+    """The `Usage` of the reports `owner` (a snapshot) holds, made on first use."""
+    found = _USAGE.get(owner)
+    if found is None:
+        found = _USAGE[owner] = Usage(documents())
+    return found
+
+
+def _loosely(compound: str) -> re.Pattern[str]:
+    """The compound's characters in order, up to three apart within a clause: a report's full wording of its
+    abbreviation (农村电商 in 农村电子商务, 规上企业 in 规模以上企业, 跨境电商 in 跨境贸易电子商务)."""
+    return re.compile("[^，。；、,;]{0,3}".join(re.escape(char) for char in compound))
+
+
+def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usage: Usage) -> str | None:
     """The first compound of `runs` (`qa.lang.nouns.compounds`) whose run none of the `scoped` reports says in any
-    form, and that is new since their year among the indexed reports (`every`); None when every run is said in
+    form, and that is new since their year among the indexed reports (`usage`); None when every run is said in
     part, or its compounds are no newer than they are."""
     years = [doc.year for doc in scoped]
     if not runs or not scoped or len(scoped) > MAX_SCOPE or None in years:
         return None
     flat = [_MARKS.sub("", doc.text).lower() for doc in scoped]
+
     def said(compound: str) -> bool:
-        return any(form.lower() in text for form in forms(compound) for text in flat)
+        return any(form.lower() in text for form in forms(compound) for text in flat) \
+            or any(_loosely(compound).search(text) for text in flat)
 
     absent = [c for run in runs if not any(said(c) for c in run) for c in run]
-    if not absent:
-        return None
     newest = max(y for y in years if y is not None)
-    before, after = dict.fromkeys(absent, 0), dict.fromkeys(absent, 0)
-    reports_before = reports_after = 0
-    for doc in every:
-        later = doc.year is not None and doc.year > newest
-        reports_after += later
-        reports_before += not later
-        for c in absent:
-            if c in doc.text or c.upper() in doc.text:  # lower-cased like the question: PM2.5, 5G
-                (after if later else before)[c] += 1
+    reports_after = sum(n for year, n in usage.reports.items() if year is not None and year > newest)
+    reports_before = sum(usage.reports.values()) - reports_after
     for c in absent:
-        share_after = after[c] / max(1, reports_after)
-        share_before = before[c] / max(1, reports_before)
-        if after[c] >= MIN_REPORTS and share_after >= COMMON_SHARE and share_after >= NEWER * share_before:
+        counts = usage.of(c)
+        after = sum(n for year, n in counts.items() if year is not None and year > newest)
+        share_after, share_before = after / max(1, reports_after), (sum(counts.values()) - after) / max(1, reports_before)
+        if after >= MIN_REPORTS and share_after >= COMMON_SHARE and share_after >= NEWER * share_before:
             return c
     return None
