@@ -44,6 +44,15 @@ class Usage:
         self._documents = list(documents)
         self.reports = Counter(doc.year for doc in self._documents)
         self._counts: dict[str, Counter[int | None]] = {}
+        self._flat: dict[str, str] = {}
+
+    def flat(self, doc: Document) -> str:
+        """The report's text without marks or spaces, lower-cased, as the question's compounds are matched."""
+        if doc.doc_id not in self._flat:
+            if len(self._flat) >= _FLAT_CACHED:  # a few reports' copies, not the corpus's (46 M characters)
+                self._flat.pop(next(iter(self._flat)))
+            self._flat[doc.doc_id] = _MARKS.sub("", doc.text).lower()
+        return self._flat[doc.doc_id]
 
     def of(self, compound: str) -> Counter[int | None]:
         if compound not in self._counts:
@@ -57,6 +66,7 @@ class Usage:
 
 
 _CACHED = 4096
+_FLAT_CACHED = 32
 _USAGE: WeakKeyDictionary[object, Usage] = WeakKeyDictionary()
 
 
@@ -81,7 +91,7 @@ def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usa
     years = [doc.year for doc in scoped]
     if not runs or not scoped or len(scoped) > MAX_SCOPE or None in years:
         return None
-    flat = [_MARKS.sub("", doc.text).lower() for doc in scoped]
+    flat = [usage.flat(doc) for doc in scoped]
 
     def said(compound: str) -> bool:
         return any(form.lower() in text for form in forms(compound) for text in flat) \
