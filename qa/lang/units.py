@@ -199,8 +199,7 @@ def gives_level(line: str, wordings: Sequence[dict[str, float]] = (), stock: boo
     With `stock`, a level that a clause gives as an increment ("新增养老机构床位3255张") does not count."""
     text = re.sub(r"[\s*]", "", line.translate(_FULL_WIDTH))
     metrics = [asked for weights in wordings
-               if (asked := {t: w for t, w in weights.items()
-                             if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
+               if (asked := {t: w for t, w in weights.items() if t not in _TOTAL_WORDS and not _LEVEL.fullmatch(f"1{t}")})]
     clauses = _CLAUSE.split(text)
     # With `stock`, the level is looked for only where no increment is said, or after the total that follows one;
     # the whole clause still says the subject ("新增上市公司12家，总数达到198家").

@@ -145,6 +145,8 @@ _YEAR_OF = re.compile(r"(?<![比较于是为与同到至从由自之和以过出
 _FIGURE_CLAUSE = re.compile(r"[，,；;：:。]")
 _ASIDES = re.compile(r"（[^）]*）|\([^)]*\)|《[^》]*》|“[^”]*”")
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# A digit that is part of a year, not of a figure.
+_YEAR_AT = re.compile(r"(?:19|20)\d\d年|(?<=\d)\d{0,3}年")
 
 
 def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) -> list[int]:
@@ -154,9 +156,10 @@ def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) ->
         return []
     found: set[int] = set()
     for _, sent in picked:
-        text = _ASIDES.sub("", digit_years(sent.translate(_DIGITS)).replace(" ", ""))
-        if years_named(text) & set(asked):
+        digits = sent.translate(_DIGITS)
+        if years_named(digits) & set(asked):  # brackets and titles included: the sentence speaks of an asked year
             return []
+        text = _ASIDES.sub("", digit_years(digits).replace(" ", ""))
         for clause in _FIGURE_CLAUSE.split(text):
             if not gives_figure(clause):
                 continue
@@ -167,8 +170,6 @@ def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) ->
             found |= named
     return sorted(found)
 
-
-_YEAR_AT = re.compile(r"(?:19|20)\d\d年|(?<=\d)\d{0,3}年")
 
 
 def reviews_only(section: str) -> bool:
