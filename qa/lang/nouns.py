@@ -29,12 +29,18 @@ def _tagger() -> Any:
     return jieba.posseg
 
 
+@lru_cache(maxsize=256)
+def tagged(text: str, guess: bool = True) -> tuple[tuple[str, str], ...]:
+    """The words of `text`, stripped and lower-cased, with their part of speech. Kept for a while: a question's
+    own wording is tagged for its nouns and again for its compounds (`qa.search.topic`)."""
+    return tuple((pair.word.strip().lower(), pair.flag) for pair in _tagger().lcut(text, HMM=guess))
+
+
 def content_nouns(text: str, guess: bool = True) -> list[str]:
     """The nouns of `text` of two or more characters, lower-cased, in order, without framing words. `guess`: let
     jieba's HMM find words its dictionary lacks (新冠, 规上, 社零), which is most of the time tagging takes."""
     out = []
-    for pair in _tagger().lcut(text, HMM=guess):
-        word, flag = pair.word.strip().lower(), pair.flag
+    for word, flag in tagged(text, guess):
         if len(word) >= 2 and flag in _NOUN_TAGS and word not in STOPWORDS and word not in _FRAMING:
             out.append(word)
     return list(dict.fromkeys(out))
@@ -97,7 +103,7 @@ def compounds(text: str) -> list[tuple[str, ...]]:
     thing together (新能源汽车, 低空经济, 大数据), a noun or attribute then a noun of two or more characters, neither a
     framing word (after an attribute the second may be: 大数据 is a topic, 数据 alone frames). "营商环境改革" gives
     (营商环境, 环境改革): a report that says one of them speaks of the run's topic."""
-    words = [(pair.word.strip().lower(), pair.flag) for pair in _tagger().lcut(text)]
+    words = tagged(text)
     runs: list[tuple[str, ...]] = []
     run: list[str] = []
     for i, ((first, first_tag), (second, second_tag)) in enumerate(zip(words, words[1:], strict=False)):
