@@ -27,6 +27,13 @@ def abbreviations() -> dict[str, str]:
     return {short.strip(): full.strip() for short, full, *_ in pairs}
 
 
+def report_forms(term: str) -> list[str]:
+    """The term and the reports' own words for it: its synonyms and, for an abbreviation, its full form
+    (社零 -> 社会消费品零售总额)."""
+    full = abbreviations().get(term)
+    return [term, *synonym_table().get(term, ()), *([full] if full else [])]
+
+
 def _heads(lowered: str) -> list[tuple[int, str]]:
     """(position, head) of each colloquial term in the lower-cased question, in table order, at its first place that
     is not inside a longer head the question says (财政收入 is no 收入 -> 可支配收入; 财政收入和居民收入 still has one)."""

@@ -85,9 +85,9 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     passage's section path; `inner`: the (short name, ancestor) of each asked place that has no report of its own
     and is searched in its ancestor's; `number_question`: the question asks for a figure; `years_loose`: the
     asked years are no firm outcome years (`Evidence.years_loose`)."""
+    asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
     other = off_year(picked, texts, report_years, outcome_years, parts, years_loose)
     if other is not None:
-        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
         if other > max(outcome_years):
             # "2020年…多少" answered by the 2021 report's "控制在3.5%以内" gives a plan, not what happened.
             return f"报告中只有{other}年起的目标，没有给出{asked}的实际数字"
@@ -96,7 +96,6 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     dated = other_years_only(picked, outcome_years)
     if dated and not years_loose:
         # "钱塘新区2020年GDP多少": "地区生产总值、工业总产值2019年分别突破1100亿元" is 2019's.
-        asked = "、".join(f"{y}年" for y in sorted(set(outcome_years)))
         return f"报告中只有{'、'.join(f'{y}年' for y in dated)}的数字，没有给出{asked}的"
     # What the line gives must come from the asked years' figures: "南昌98年社零多少亿元" is not answered in 亿元 by the
     # 1998 report's "预计完成109.7亿元" (1997's) beside the 1999 report's "社会消费品零售总额增长9.4%".
@@ -169,7 +168,6 @@ def other_years_only(picked: Sequence[tuple[int, str]], asked: Sequence[int]) ->
                 return []
             found |= named
     return sorted(found)
-
 
 
 def reviews_only(section: str) -> bool:

@@ -15,7 +15,7 @@ from qa.index.snapshot import Snapshot
 from qa.ingest.chunking import sentences
 from qa.lang.figures import gives_figure
 from qa.lang.query import QueryInfo, digit_years
-from qa.lang.synonyms import abbreviations, synonym_table
+from qa.lang.synonyms import report_forms
 from qa.lang.tokens import tokenize
 from qa.search import answer as ans
 from qa.search.asks import coverage, is_list_question, is_number_question
@@ -93,9 +93,7 @@ def nouns_with_figure(nouns_per_wording: Sequence[list[str]], said: Sequence[str
 
 def in_reports(snap: Snapshot, term: str) -> bool:
     """Whether any indexed passage uses the term, or one of its report wordings (社零 -> 社会消费品零售总额)."""
-    full = abbreviations().get(term)
-    forms = [term, *synonym_table().get(term, ()), *([full] if full else [])]
-    for form in forms:
+    for form in report_forms(term):
         tokens = tokenize(form) or [form.lower()]
         if all(weight > 0 for weight in snap.idf(tokens).values()):
             return True

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from weakref import WeakKeyDictionary
 
 from qa.core.records import Document
-from qa.lang.synonyms import abbreviations, synonym_table
+from qa.lang.synonyms import report_forms
 
 # A topic is new when later reports use it at least `NEWER` times as often as the reports of the asked year and
 # before, and at least `COMMON_SHARE` of them (and `MIN_REPORTS`) do. On the corpus dev set's tuning half, the
@@ -28,12 +28,6 @@ MIN_REPORTS = 20
 MAX_SCOPE = 6
 # Marks a report puts inside a compound ("“三公”经费") or a PDF leaves between its characters.
 _MARKS = re.compile(r"[\s“”‘’\"'《》〈〉「」]")
-
-
-def forms(term: str) -> list[str]:
-    """The term and the reports' own words for it (社零 -> 社会消费品零售总额)."""
-    full = abbreviations().get(term)
-    return [term, *synonym_table().get(term, ()), *([full] if full else [])]
 
 
 class Usage:
@@ -94,7 +88,7 @@ def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usa
     flat = [usage.flat(doc) for doc in scoped]
 
     def said(compound: str) -> bool:
-        return any(form.lower() in text for form in forms(compound) for text in flat) \
+        return any(form.lower() in text for form in report_forms(compound) for text in flat) \
             or any(_loosely(compound).search(text) for text in flat)
 
     absent = [c for run in runs if not any(said(c) for c in run) for c in run]
