@@ -1,8 +1,16 @@
-"""unmentioned(): a topic the asked report never says, though reports after its year commonly do."""
+"""unmentioned(): a topic the asked report never says, though reports after its year, or of its time, commonly do."""
+
+from collections.abc import Sequence
 
 from qa.core.records import Document
 from qa.search import answer as ans
-from qa.search.topic import MIN_REPORTS, Usage, unmentioned
+from qa.search.topic import ESTABLISHED, MIN_NEAR, MIN_REPORTS, Mined, Usage, mined
+from qa.search.topic import unmentioned as unmentioned_in
+
+
+def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usage: Usage) -> str | None:
+    """The rule over these reports alone: they are the index and the corpus both, whatever their number."""
+    return unmentioned_in(runs, scoped, usage, corpus=lambda: usage)
 
 
 def report(doc_id: str, year: int, text: str) -> Document:
@@ -61,3 +69,47 @@ def test_usage_is_counted_once_per_compound() -> None:
     first = usage.of("新能源汽车")
     assert sum(first.values()) == 30 and usage.of("新能源汽车") is first
     assert usage.reports[2006] == 1 and sum(usage.reports.values()) == 60
+
+
+def of_its_time(with_topic: int, topic: str = "氢能产业", year: int = 2023) -> list[Document]:
+    """MIN_NEAR reports within two years of `year`, `with_topic` of them saying `topic`."""
+    return [report(f"n{i}", year - 2 + i % 5, f"发展{topic}，壮大新能源产业。" if i < with_topic else "壮大新能源产业。")
+            for i in range(MIN_NEAR)]
+
+
+def test_a_topic_common_in_its_time_whose_word_the_report_never_says_is_unmentioned() -> None:
+    asked = report("wuwei2023", 2023, "开工建设风光电项目，壮大新能源及装备制造产业链。")
+    enough = int(ESTABLISHED * MIN_NEAR) + 1
+    usage = Usage([asked, *of_its_time(enough)])
+    assert unmentioned([("氢能产业",)], [asked], usage) == "氢能产业"  # no 氢能 anywhere in the report
+    # Fewer reports of its time name it: no sign.
+    assert unmentioned([("氢能产业",)], [asked], Usage([asked, *of_its_time(enough - 2)])) is None
+
+
+def test_a_common_topic_whose_words_the_report_says_may_be_worded_otherwise() -> None:
+    # "年度目标" asked; the report speaks of its 年度 and its 目标 apart ("年度主要目标全面完成").
+    asked = report("hangzhou2021", 2021, "年度主要目标全面完成。")
+    usage = Usage([asked, *of_its_time(MIN_NEAR // 2, "年度目标", 2021)])
+    assert unmentioned([("年度目标",)], [asked], usage) is None
+
+
+def test_an_index_with_few_reports_of_the_time_asks_the_corpus() -> None:
+    asked = report("xiaoshan2024", 2024, "加快建设图灵小镇，打造中国视谷。")
+    few = Usage([asked])
+    # The shipped table (scripts/mine_topics.py): 低空经济 is named by a quarter of the reports of 2022-2026.
+    assert unmentioned_in([("低空经济",)], [asked], few) == "低空经济"
+    assert unmentioned_in([("低空经济",)], [asked], few, corpus=lambda: Usage([])) is None
+    # An index with enough reports of the time counts its own, not the corpus's.
+    own = Usage([asked, *of_its_time(0, year=2024)])
+    assert unmentioned_in([("低空经济",)], [asked], own) is None
+
+
+def test_the_mined_table_reads_reports_per_year_and_per_topic() -> None:
+    table = Mined(["# comment", "*\t2020:10\t2021:12", "低空经济\t2021:1", ""])
+    assert table.reports[2021] == 12 and sum(table.reports.values()) == 22
+    assert table.of("低空经济")[2021] == 1 and not table.of("没有的词")
+    shipped = mined()
+    assert sum(shipped.reports.values()) > 2000
+    late = sum(n for year, n in shipped.of("低空经济").items() if year is not None and year >= 2024)
+    early = sum(n for year, n in shipped.of("低空经济").items() if year is not None and year < 2022)
+    assert late > 100 > early

@@ -1,9 +1,12 @@
-"""A topic that had not yet come up when the asked reports were written.
+"""A topic that had not yet come up when the asked reports were written, or that they leave out.
 
 "湖北06年扶持新能源汽车有哪些措施": the 2006 report of 湖北 never says 新能源汽车; one report in 300 of 2006 and before
 does, half of those after it do. Its passages about 汽车 and about 新能源 answer nothing, however well they match word
 by word. A compound used as often before as after ("年度目标", "重污染", "三公经费") is more likely the asker's own
-wording of what the report says otherwise, and is left to the model; so is every 多少 question, whose metric the
+wording of what the report says otherwise, and is left to the model. A topic the reports of its time commonly
+name ("武威23年氢能产业有什么规划": one report in ten of 2021–2025 says 氢能产业) is absent when the asked report
+never even says one of its words (氢能); one whose words it does say ("年度目标") may be put another way there. So is
+every 多少 question left to the model, whose metric the
 reports name in many ways ("粮食总产" for 粮食总产量).
 """
 
@@ -12,9 +15,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from qa.core.records import Document
+from qa.lang.nouns import tagged
 from qa.lang.synonyms import report_forms
 
 # A topic is new when later reports use it at least `NEWER` times as often as the reports of the asked year and
@@ -24,10 +31,25 @@ from qa.lang.synonyms import report_forms
 NEWER = 4.0
 COMMON_SHARE = 1 / 30
 MIN_REPORTS = 20
+# Or a topic the reports of its time commonly name: at least `ESTABLISHED` of those within `NEAR` years of the asked
+# one (and `MIN_NEAR` reports) use the compound, and the asked reports never say one of its words at all (氢能 of
+# 氢能产业, 低空 of 低空经济). On the tuning halves, the answerable questions' absent compounds with such a word reached
+# 0.031 ("四大支柱产业"), the unanswerable ones' 0.074 to 0.70; "年度目标" (0.153) has both its words in the report.
+ESTABLISHED = 0.05
+NEAR = 2
+MIN_NEAR = 100
 # Narrow scopes only: a question about a whole province's decade reads too many reports for absence to mean much.
 MAX_SCOPE = 6
 # Marks a report puts inside a compound ("“三公”经费") or a PDF leaves between its characters.
 _MARKS = re.compile(r"[\s“”‘’\"'《》〈〉「」]")
+
+
+class Counts(Protocol):
+    reports: Counter[int | None]  # reports of each year
+
+    def of(self, compound: str) -> Counter[int | None]:
+        """The reports of each year that use `compound`."""
+        ...
 
 
 class Usage:
@@ -59,6 +81,37 @@ class Usage:
         return self._counts[compound]
 
 
+class Mined:
+    """The whole corpus's counts (`data/topics.tsv`, written by scripts/mine_topics.py): for an index too small to
+    say what the reports of a time commonly name (the four seed reports). A compound the table lacks is one that
+    no five years' reports named often, so no absence of it means anything."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.reports: Counter[int | None] = Counter()
+        self._counts: dict[str, Counter[int | None]] = {}
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            key, *cells = line.rstrip("\n").split("\t")
+            counts: Counter[int | None] = Counter()
+            for cell in cells:
+                year, n = cell.split(":")
+                counts[int(year)] = int(n)
+            if key == "*":
+                self.reports = counts
+            else:
+                self._counts[key] = counts
+
+    def of(self, compound: str) -> Counter[int | None]:
+        return self._counts.get(compound, Counter())
+
+
+@lru_cache(maxsize=1)
+def mined() -> Mined:
+    text = resources.files("qa.search").joinpath("data/topics.tsv").read_text(encoding="utf-8")
+    return Mined(text.splitlines())
+
+
 _CACHED = 4096
 _FLAT_CACHED = 32
 _USAGE: WeakKeyDictionary[object, Usage] = WeakKeyDictionary()
@@ -78,10 +131,12 @@ def _loosely(compound: str) -> re.Pattern[str]:
     return re.compile("[^，。；、,;]{0,3}".join(re.escape(char) for char in compound))
 
 
-def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usage: Usage) -> str | None:
+def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usage: Usage,
+                 corpus: Callable[[], Counts] = mined) -> str | None:
     """The first compound of `runs` (`qa.lang.nouns.compounds`) whose run none of the `scoped` reports says in any
-    form, and that is new since their year among the indexed reports (`usage`); None when every run is said in
-    part, or its compounds are no newer than they are."""
+    form, and that is new since their year among the indexed reports (`usage`), or the `corpus`'s where the index
+    has too few reports of their time; None when every run is said in part, or its compounds are neither newer
+    than they are nor common in their time with a word they never say."""
     years = [doc.year for doc in scoped]
     if not runs or not scoped or len(scoped) > MAX_SCOPE or None in years:
         return None
@@ -91,14 +146,29 @@ def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usa
         return any(form.lower() in text for form in report_forms(compound) for text in flat) \
             or any(_loosely(compound).search(text) for text in flat)
 
+    def unsaid_word(compound: str) -> bool:
+        return any(len(word) >= 2 and not any(word in text for text in flat) for word, _ in tagged(compound))
+
     absent = [c for run in runs if not any(said(c) for c in run) for c in run]
     newest = max(y for y in years if y is not None)
-    reports_after = sum(n for year, n in usage.reports.items() if year is not None and year > newest)
-    reports_before = sum(usage.reports.values()) - reports_after
+    counted: Counts = usage
+    if _reports(usage.reports, lambda year: abs(year - newest) <= NEAR) < MIN_NEAR:
+        counted = corpus()
+    reports_after = _reports(counted.reports, lambda year: year > newest)
+    reports_before = sum(counted.reports.values()) - reports_after
+    reports_near = _reports(counted.reports, lambda year: abs(year - newest) <= NEAR)
     for c in absent:
-        counts = usage.of(c)
-        after = sum(n for year, n in counts.items() if year is not None and year > newest)
+        counts = counted.of(c)
+        after = _reports(counts, lambda year: year > newest)
         share_after, share_before = after / max(1, reports_after), (sum(counts.values()) - after) / max(1, reports_before)
         if after >= MIN_REPORTS and share_after >= COMMON_SHARE and share_after >= NEWER * share_before:
             return c
+        near = _reports(counts, lambda year: abs(year - newest) <= NEAR)
+        if reports_near >= MIN_NEAR and near >= ESTABLISHED * reports_near and unsaid_word(c):
+            return c
     return None
+
+
+def _reports(counts: Counter[int | None], when: Callable[[int], bool]) -> int:
+    """How many of the counted reports are of a year `when` holds for (an undated one never)."""
+    return sum(n for year, n in counts.items() if year is not None and when(year))
