@@ -420,3 +420,11 @@ def test_a_sentence_that_reviews_leads_no_list_of_targets() -> None:
     figure = "全省实现生产总值6835.27亿元，增长8.9%；"
     for previous in ("完成了省人大常委会批准调整后的各项预期目标。", "全市上下力争上游。"):
         assert later_target_year([(0, figure)], [previous + figure], [2015], [2014], [None]) is None, previous
+
+
+def test_a_trade_figure_of_one_part_only_is_declined() -> None:
+    sent = "跨境电商进出口总额1084.2亿元、增长13.9%。"
+    reason = not_given("杭州2020年外贸进出口总额是多少", sent, [(0, sent)], [sent], number_question=True)
+    assert reason == "报告中只有“跨境电商”这一部分的数字，没有给出总的"
+    whole = "外贸进出口总额5934亿元，其中跨境电商进出口1084.2亿元。"
+    assert not_given("杭州2020年外贸进出口总额是多少", whole, [(0, whole)], [whole], number_question=True) is None

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.lang.qualifiers import asked_qualifiers, unsaid
+from qa.lang.qualifiers import asked_qualifiers, part_only, unsaid
 from qa.lang.units import gives_unit
 from qa.search import answer as ans
 from qa.search.extract import extract
@@ -96,3 +96,20 @@ def test_the_unit_binds_the_breakdown_only_where_one_figure_is_asked() -> None:
     assert two.answerable
     one = ans.decide("北京24年PM2.5年均浓度多少天", ["细颗粒物年均浓度30.5微克/立方米。"], weights, full_evidence(), SURE)
     assert not one.answerable and one.reason == "报告中没有给出“PM2.5”的这一数字"
+
+
+@pytest.mark.parametrize(("question", "sentences", "named"), [
+    # Only a part's figure: the whole is not given.
+    ("杭州2020年外贸进出口总额是多少",
+     ["在全国率先探索“保税进口+零售加工”新模式，跨境电商进出口总额1084.2亿元、增长13.9%。"], "跨境电商"),
+    ("上海23年外贸出口多少", ["外贸进出口总额达到4.2万亿元、增长0.7%。",  # 进出口 is not the 出口 asked
+                          "电动载人汽车、锂电池、太阳能电池等“新三样”出口分别增长43.9%、50.5%和0.9%。"], "新三样"),
+    # The whole's figure, with its parts after it ("其中").
+    ("杭州2020年外贸进出口总额是多少", ["外贸进出口总额5934亿元，其中跨境电商进出口1084.2亿元。"], None),
+    # The question asks the part itself, or no trade figure; or no clause gives the measure's figure at all.
+    ("杭州2020年跨境电商进出口总额是多少", ["跨境电商进出口总额1084.2亿元。"], None),
+    ("杭州2020年GDP是多少", ["跨境电商进出口总额1084.2亿元。"], None),
+    ("杭州2020年出口多少", ["推动跨境电商出口。"], None),
+])
+def test_a_part_of_a_trade_figure_is_no_figure_of_the_whole(question: str, sentences: list[str], named: str | None) -> None:
+    assert part_only(question, sentences) == named

@@ -75,6 +75,14 @@ _SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(
          "PM2.5": re.compile(r"(?i)pm\s*2\.5"), "PM10": re.compile(r"(?i)pm\s*10(?!\d)")}
 
 
+# The parts of a trade figure the reports break out: a figure said of one of them is the part's, not the whole's
+# ("跨境电商进出口总额1084.2亿元" gives no figure of all 外贸进出口, "“新三样”出口分别增长43.9%" none of all 出口).
+_TRADE = ("进出口", "出口", "进口")
+_TRADE_PARTS = ("跨境电商", "跨境电子商务", "新三样", "机电产品", "高新技术产品", "农产品", "服务贸易", "服务外包",
+                "一般贸易", "加工贸易", "民营企业", "外资企业", "外商投资企业", "国有企业", "市场采购", "边境贸易", "边贸",
+                "保税", "综保区", "综合保税区")
+
+
 def _says(word: str, text: str) -> bool:
     pattern = _SAID.get(word)
     return bool(pattern.search(text)) if pattern else word in text
@@ -98,6 +106,27 @@ def unsaid(question: str, sentences: Sequence[str], figure: Callable[[str], bool
         if not any(gives_for(group, sentence, figure) for sentence in sentences):
             return group[0]
     return None
+
+
+def part_only(question: str, sentences: Sequence[str], figure: Callable[[str], bool] = gives_figure) -> str | None:
+    """The part ("跨境电商") that every figure of the asked trade measure in `sentences` is said of, where the question
+    asks a figure of the whole (it names none of the parts); None when a clause gives the whole's figure, or none
+    gives the measure's at all (left to the other checks)."""
+    asking = "，".join(clause for clause in _CLAUSE.split(question) if _FIGURE_ASKED.search(clause))
+    measure = next((word for word in _TRADE if _says(word, asking)), None)
+    if measure is None or any(word in question for word in _TRADE_PARTS):
+        return None
+    parts = []
+    for sentence in sentences:
+        clauses = _CLAUSE.split(sentence)
+        for i, clause in enumerate(clauses):
+            if not _says(measure, clause) or not (figure(clause) or _elided_figure(clauses[i + 1:], figure)):
+                continue
+            named = next((word for word in _TRADE_PARTS if word in clause), None)
+            if named is None:
+                return None
+            parts.append(named)
+    return parts[0] if parts else None
 
 
 def gives_for(group: Sequence[str], sentence: str, figure: Callable[[str], bool] = gives_figure) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.figures import asks_one_figure, gives_figure
-from qa.lang.qualifiers import unsaid
+from qa.lang.qualifiers import part_only, unsaid
 from qa.lang.query import digit_years, years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
@@ -116,6 +116,9 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         # "西安2023年接待入境游客多少人次": "全年接待游客2.78亿人次" counts every visitor, not those from abroad;
         # "新疆棉花种了多少亩": "棉花总产568.6万吨" gives none in 亩.
         return f"报告中没有给出“{word}”的这一数字"
+    if figures and (named := part_only(question, figures, in_unit)):
+        # "杭州2020年外贸进出口总额多少": "跨境电商进出口总额1084.2亿元" is one part's.
+        return f"报告中只有“{named}”这一部分的数字，没有给出总的"
     if unit is not None and not gives_unit(line, unit):
         return f"报告中没有给出以“{'元' if unit == '钱' else unit}”计的这一数字"
     if asks_rank_only(question) and not gives_rank(line):
