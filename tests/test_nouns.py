@@ -1,6 +1,6 @@
 """content_nouns() and unseen_nouns(): the nouns of a question that no indexed report uses; compounds(): runs of them."""
 
-from qa.lang.nouns import compounds, content_nouns, unseen_nouns
+from qa.lang.nouns import Compound, compounds, content_nouns, unseen_nouns
 
 KNOWN = {"居民", "收入", "标准", "工资", "农村", "高新技术企业", "新增", "国家"}
 
@@ -29,12 +29,20 @@ def test_a_compound_the_reports_write_apart_is_seen() -> None:
     assert unseen_nouns(content_nouns("平均工资是多少"), lambda t: t in KNOWN | {"平均工资"}) == []
 
 
+def texts(text: str) -> list[tuple[str, ...]]:
+    return [tuple(c.text for c in run) for run in compounds(text)]
+
+
 def test_compounds_are_runs_of_adjacent_nouns() -> None:
-    assert compounds("湖北06年扶持新能源汽车有哪些措施") == [("新能源汽车",)]
-    assert compounds("黔南州发展低空经济有哪些部署") == [("低空经济",)]  # 发展 is a verb's noun use, no leading word
-    assert compounds("贵州发展大数据产业有哪些举措") == [("大数据",)]  # after an attribute, 数据 names the topic
+    assert texts("湖北06年扶持新能源汽车有哪些措施") == [("新能源汽车",)]
+    assert texts("黔南州发展低空经济有哪些部署") == [("低空经济",)]  # 发展 is a verb's noun use, no leading word
+    assert texts("贵州发展大数据产业有哪些举措") == [("大数据",)]  # after an attribute, 数据 names the topic
     # Three nouns in a row: one run of two compounds, either of which a report may say.
-    assert compounds("钱塘新区在营商环境改革上做了啥") == [("营商环境", "环境改革")]
-    assert compounds("萧山发展经济有什么规划") == []
-    assert compounds("就业情况怎么样") == []  # 情况 frames the question
-    assert compounds("物联网产业有什么发展") == []  # 物/联网: jieba cut a word apart, so 联网产业 is no compound
+    assert texts("钱塘新区在营商环境改革上做了啥") == [("营商环境", "环境改革")]
+    assert texts("萧山发展经济有什么规划") == []
+    assert texts("就业情况怎么样") == []  # 情况 frames the question
+    assert texts("物联网产业有什么发展") == []  # 物/联网: jieba cut a word apart, so 联网产业 is no compound
+
+
+def test_a_compound_keeps_the_words_the_question_was_cut_into() -> None:
+    assert compounds("武威发展低空经济有哪些部署") == [(Compound("低空", "经济"),)]

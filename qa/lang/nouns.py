@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -29,16 +30,15 @@ def _tagger() -> Any:
     return jieba.posseg
 
 
-def dictionary_tag(word: str) -> str | None:
-    """jieba's dictionary tag of `word`; None for a word its dictionary lacks (one the HMM would guess)."""
-    tag: str | None = _tagger().dt.word_tag_tab.get(word)
-    return tag
-
-
 @lru_cache(maxsize=256)
 def tagged(text: str, guess: bool = True) -> tuple[tuple[str, str], ...]:
     """The words of `text`, stripped and lower-cased, with their part of speech. Kept for a while: a question's
     own wording is tagged for its nouns and again for its compounds (`qa.search.topic`)."""
+    return tag(text, guess)
+
+
+def tag(text: str, guess: bool = True) -> tuple[tuple[str, str], ...]:
+    """`tagged`, not kept: for a whole report."""
     return tuple((pair.word.strip().lower(), pair.flag) for pair in _tagger().lcut(text, HMM=guess))
 
 
@@ -105,21 +105,38 @@ COMPOUND_END = _NOUN_TAGS
 _FUNCTION_TAGS = frozenset("uj ul uz ug uv ud u c p r d m q x f y e o w t s".split())
 
 
-def compounds(text: str) -> list[tuple[str, ...]]:
+@dataclass(frozen=True)
+class Compound:
+    """Two adjacent words that name one thing together, as the text was cut into them (低空|经济, 普惠|托育)."""
+
+    first: str
+    second: str
+
+    @property
+    def text(self) -> str:
+        return self.first + self.second
+
+
+def compounds(text: str) -> list[tuple[Compound, ...]]:
     """The compounds of each run of nouns in `text`, lower-cased, in order: every two adjacent words that name one
     thing together (新能源汽车, 低空经济, 大数据), a noun or attribute then a noun of two or more characters, neither a
     framing word (after an attribute the second may be: 大数据 is a topic, 数据 alone frames). "营商环境改革" gives
     (营商环境, 环境改革): a report that says one of them speaks of the run's topic."""
-    words = tagged(text)
-    runs: list[tuple[str, ...]] = []
-    run: list[str] = []
+    return compound_runs(tagged(text))
+
+
+def compound_runs(words: Sequence[tuple[str, str]]) -> list[tuple[Compound, ...]]:
+    """`compounds` of text already cut and tagged (lower-cased words with their part of speech): a question's, or a
+    whole report's when the corpus is mined for the topics its reports name (scripts/mine_topics.py)."""
+    runs: list[tuple[Compound, ...]] = []
+    run: list[Compound] = []
     for i, ((first, first_tag), (second, second_tag)) in enumerate(zip(words, words[1:], strict=False)):
         # A one-character content word just before the first is a word jieba cut apart (物/联网 of 物联网).
         glued = i > 0 and len(words[i - 1][0]) == 1 and words[i - 1][1] not in _FUNCTION_TAGS
         if first_tag in COMPOUND_LEAD and second_tag in COMPOUND_END and len(second) >= 2 and not glued \
                 and first not in _FRAMING | STOPWORDS and second not in STOPWORDS \
                 and (first_tag == "a" or second not in _FRAMING):
-            run.append(first + second)
+            run.append(Compound(first, second))
             continue
         if run and not (first_tag in _NOUN_TAGS and second_tag in _NOUN_TAGS):
             runs.append(tuple(run))

@@ -5,9 +5,8 @@ does, half of those after it do. Its passages about 汽车 and about 新能源 a
 by word. A compound used as often before as after ("年度目标", "重污染", "三公经费") is more likely the asker's own
 wording of what the report says otherwise, and is left to the model. A topic the reports of its time commonly
 name ("武威23年氢能产业有什么规划": one report in ten of 2021–2025 says 氢能产业) is absent when the asked report
-never even says one of its words (氢能); one whose words it does say ("年度目标") may be put another way there. So is
-every 多少 question left to the model, whose metric the
-reports name in many ways ("粮食总产" for 粮食总产量).
+never even says one of its words (氢能); one whose words it does say ("年度目标") may be put another way there.
+Every 多少 question is left to the model too: the reports name a metric in many ways ("粮食总产" for 粮食总产量).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from qa.core.records import Document
-from qa.lang.nouns import tagged
+from qa.lang.nouns import Compound
 from qa.lang.synonyms import report_forms
 
 # A topic is new when later reports use it at least `NEWER` times as often as the reports of the asked year and
@@ -83,8 +82,8 @@ class Usage:
 
 class Mined:
     """The whole corpus's counts (`data/topics.tsv`, written by scripts/mine_topics.py): for an index too small to
-    say what the reports of a time commonly name (the four seed reports). A compound the table lacks is one that
-    no five years' reports named often, so no absence of it means anything."""
+    say what the reports of a time commonly name (the four seed reports). The table holds the compounds that the
+    reports' own text forms often enough; one it lacks counts as named by none, so its absence proves nothing."""
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.reports: Counter[int | None] = Counter()
@@ -131,12 +130,12 @@ def _loosely(compound: str) -> re.Pattern[str]:
     return re.compile("[^，。；、,;]{0,3}".join(re.escape(char) for char in compound))
 
 
-def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usage: Usage,
+def unmentioned(runs: Sequence[tuple[Compound, ...]], scoped: Sequence[Document], usage: Usage,
                  corpus: Callable[[], Counts] = mined) -> str | None:
     """The first compound of `runs` (`qa.lang.nouns.compounds`) whose run none of the `scoped` reports says in any
-    form, and that is new since their year among the indexed reports (`usage`), or the `corpus`'s where the index
-    has too few reports of their time; None when every run is said in part, or its compounds are neither newer
-    than they are nor common in their time with a word they never say."""
+    form, and that is new since their year among the indexed reports (`usage`), or the `corpus`'s where that knows
+    more reports of their time; None when every run is said in part, or its compounds are neither newer than they
+    are nor common in their time with a word they never say."""
     years = [doc.year for doc in scoped]
     if not runs or not scoped or len(scoped) > MAX_SCOPE or None in years:
         return None
@@ -146,26 +145,33 @@ def unmentioned(runs: Sequence[tuple[str, ...]], scoped: Sequence[Document], usa
         return any(form.lower() in text for form in report_forms(compound) for text in flat) \
             or any(_loosely(compound).search(text) for text in flat)
 
-    def unsaid_word(compound: str) -> bool:
-        return any(len(word) >= 2 and not any(word in text for text in flat) for word, _ in tagged(compound))
+    def unsaid_word(compound: Compound) -> bool:
+        # The words the question was cut into: cut alone, 普惠托育 would be 普惠托|育.
+        return any(len(word) >= 2 and not any(word in text for text in flat)
+                   for word in (compound.first, compound.second))
 
-    absent = [c for run in runs if not any(said(c) for c in run) for c in run]
+    absent = [c for run in runs if not any(said(c.text) for c in run) for c in run]
+    if not absent:
+        return None
     newest = max(y for y in years if y is not None)
+
+    def near(counts: Counter[int | None]) -> int:
+        return _reports(counts, lambda year: abs(year - newest) <= NEAR)
+
     counted: Counts = usage
-    if _reports(usage.reports, lambda year: abs(year - newest) <= NEAR) < MIN_NEAR:
-        counted = corpus()
+    if near(usage.reports) < MIN_NEAR and near((table := corpus()).reports) > near(usage.reports):
+        counted = table
     reports_after = _reports(counted.reports, lambda year: year > newest)
     reports_before = sum(counted.reports.values()) - reports_after
-    reports_near = _reports(counted.reports, lambda year: abs(year - newest) <= NEAR)
+    reports_near = near(counted.reports)
     for c in absent:
-        counts = counted.of(c)
+        counts = counted.of(c.text)
         after = _reports(counts, lambda year: year > newest)
         share_after, share_before = after / max(1, reports_after), (sum(counts.values()) - after) / max(1, reports_before)
         if after >= MIN_REPORTS and share_after >= COMMON_SHARE and share_after >= NEWER * share_before:
-            return c
-        near = _reports(counts, lambda year: abs(year - newest) <= NEAR)
-        if reports_near >= MIN_NEAR and near >= ESTABLISHED * reports_near and unsaid_word(c):
-            return c
+            return c.text
+        if reports_near >= MIN_NEAR and near(counts) >= ESTABLISHED * reports_near and unsaid_word(c):
+            return c.text
     return None
 
 
