@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from qa.core.records import Document
 from qa.lang.nouns import Compound
+from qa.lang.tokens import tokenizer_fingerprint
 from qa.search import answer as ans
 from qa.search.topic import ESTABLISHED, MIN_NEAR, MIN_REPORTS, Mined, Usage, mined
 from qa.search.topic import unmentioned as unmentioned_in
@@ -119,7 +120,9 @@ def test_an_index_with_few_reports_of_the_time_asks_the_corpus() -> None:
 
 
 def test_the_mined_table_reads_reports_per_year_and_per_topic() -> None:
-    table = Mined(["# comment", "*\t2020:10\t2021:12", "低空经济\t2021:1", ""])
+    table = Mined(["# Reports naming each topic (9 reports; tokenizer jieba-0123456789abcdef).", "*\t2020:10\t2021:12",
+                   "低空经济\t2021:1", ""])
+    assert table.tokenizer == "jieba-0123456789abcdef"
     assert table.reports[2021] == 12 and sum(table.reports.values()) == 22
     assert table.of("低空经济")[2021] == 1 and not table.of("没有的词")
     shipped = mined()
@@ -127,3 +130,8 @@ def test_the_mined_table_reads_reports_per_year_and_per_topic() -> None:
     late = sum(n for year, n in shipped.of("低空经济").items() if year is not None and year >= 2024)
     early = sum(n for year, n in shipped.of("低空经济").items() if year is not None and year < 2022)
     assert late > 100 > early
+
+
+def test_the_shipped_table_was_mined_with_this_tokenizer() -> None:
+    # Another jieba or stopword list forms other compounds: re-run scripts/mine_topics.py on the corpus.
+    assert mined().tokenizer == tokenizer_fingerprint()

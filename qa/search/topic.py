@@ -11,6 +11,7 @@ Every 多少 question is left to the model too: the reports name a metric in man
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +23,9 @@ from weakref import WeakKeyDictionary
 from qa.core.records import Document
 from qa.lang.nouns import Compound
 from qa.lang.synonyms import report_forms
+from qa.lang.tokens import tokenizer_fingerprint
+
+log = logging.getLogger("reportqa")
 
 # A topic is new when later reports use it at least `NEWER` times as often as the reports of the asked year and
 # before, and at least `COMMON_SHARE` of them (and `MIN_REPORTS`) do. On the corpus dev set's tuning half, the
@@ -87,9 +91,14 @@ class Mined:
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.reports: Counter[int | None] = Counter()
+        self.tokenizer: str | None = None  # the fingerprint of the tokenizer it was mined with
         self._counts: dict[str, Counter[int | None]] = {}
         for line in lines:
-            if line.startswith("#") or not line.strip():
+            if line.startswith("#"):
+                if found := _MINED_WITH.search(line):
+                    self.tokenizer = found.group(1)
+                continue
+            if not line.strip():
                 continue
             key, *cells = line.rstrip("\n").split("\t")
             counts: Counter[int | None] = Counter()
@@ -105,10 +114,18 @@ class Mined:
         return self._counts.get(compound, Counter())
 
 
+_MINED_WITH = re.compile(r"tokenizer (\S+?)\)")
+
+
 @lru_cache(maxsize=1)
 def mined() -> Mined:
     text = resources.files("qa.search").joinpath("data/topics.tsv").read_text(encoding="utf-8")
-    return Mined(text.splitlines())
+    table = Mined(text.splitlines())
+    if table.tokenizer != tokenizer_fingerprint():
+        # Another jieba cuts other compounds: the counts still hold for most, so this warns and goes on.
+        log.warning("data/topics.tsv was mined with tokenizer %s, and this one is %s: re-run "
+                    "scripts/mine_topics.py on the corpus", table.tokenizer, tokenizer_fingerprint())
+    return table
 
 
 _CACHED = 4096
