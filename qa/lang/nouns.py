@@ -99,8 +99,7 @@ def unseen_nouns(nouns: Sequence[str], known: Callable[[str], bool]) -> list[str
 
 # A compound's first word: a noun or a one-character attribute (大数据, 新基建), not a verb's noun use: "发展经济"
 # names no topic a report might lack.
-COMPOUND_LEAD = (_NOUN_TAGS - {"vn"}) | {"a"}
-COMPOUND_END = _NOUN_TAGS
+_LEADING_TAGS = (_NOUN_TAGS - {"vn"}) | {"a"}
 # Particles, conjunctions, prepositions, pronouns, adverbs, numerals, measures, punctuation, time and place words.
 _FUNCTION_TAGS = frozenset("uj ul uz ug uv ud u c p r d m q x f y e o w t s".split())
 
@@ -133,7 +132,7 @@ def compound_runs(words: Sequence[tuple[str, str]]) -> list[tuple[Compound, ...]
     for i, ((first, first_tag), (second, second_tag)) in enumerate(zip(words, words[1:], strict=False)):
         # A one-character content word just before the first is a word jieba cut apart (物/联网 of 物联网).
         glued = i > 0 and len(words[i - 1][0]) == 1 and words[i - 1][1] not in _FUNCTION_TAGS
-        if first_tag in COMPOUND_LEAD and second_tag in COMPOUND_END and len(second) >= 2 and not glued \
+        if first_tag in _LEADING_TAGS and second_tag in _NOUN_TAGS and len(second) >= 2 and not glued \
                 and first not in _FRAMING | STOPWORDS and second not in STOPWORDS \
                 and (first_tag == "a" or second not in _FRAMING):
             run.append(Compound(first, second))
