@@ -21,12 +21,13 @@ MIN_SHARE = 1 / 30
 MIN_REPORTS = 20
 WINDOW = 2  # years either side
 SKIP = {"2021_hangzhoushi_3e5853f5"}  # a copy of a seed report
-_MARKS = re.compile(r"[\s“”‘’\"'《》〈〉「」]")  # as qa.search.topic reads a report
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def flat(path: Path) -> str:
-    return _MARKS.sub("", path.read_text(encoding="utf-8")).lower()
+    from qa.search.topic import flattened  # as the rule reads a report
+
+    return flattened(path.read_text(encoding="utf-8"))
 
 
 def formed(path: Path) -> tuple[int, set[str]]:

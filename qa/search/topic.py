@@ -47,6 +47,11 @@ MAX_SCOPE = 6
 _MARKS = re.compile(r"[\s“”‘’\"'《》〈〉「」]")
 
 
+def flattened(text: str) -> str:
+    """`text` without marks or spaces, lower-cased, as the question's compounds are matched in it."""
+    return _MARKS.sub("", text).lower()
+
+
 class Counts(Protocol):
     reports: Counter[int | None]  # reports of each year
 
@@ -70,7 +75,7 @@ class Usage:
         if doc.doc_id not in self._flat:
             if len(self._flat) >= _FLAT_CACHED:  # a few reports' copies, not the corpus's (46 M characters)
                 self._flat.pop(next(iter(self._flat)))
-            self._flat[doc.doc_id] = _MARKS.sub("", doc.text).lower()
+            self._flat[doc.doc_id] = flattened(doc.text)
         return self._flat[doc.doc_id]
 
     def of(self, compound: str) -> Counter[int | None]:
