@@ -5,8 +5,9 @@
 An index of a few reports cannot tell whether they leave out a topic that the reports of their time commonly name
 (`qa.search.topic`); this table, from the whole corpus, can. A topic is a compound as a question's are found
 (`qa.lang.nouns.compounds`: 低空|经济, 氢能|产业), here in each report's own text. Those that at least `MIN_SHARE` of
-some five years' reports form, and `MIN_REPORTS` reports in all, are kept; each is then counted the way the rule
-counts an index's reports: every report that says it anywhere, its spaces and quotation marks left out.
+some five years' reports form, and `MIN_REPORTS` reports in all, are kept; each is then counted in every report that
+says it anywhere, its spaces and quotation marks left out, as the rule reads the asked reports. (An index's own counts,
+`qa.search.topic.Usage`, read each report's raw text, so a compound that a line break splits counts only here.)
 """
 
 from __future__ import annotations
