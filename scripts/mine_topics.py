@@ -4,8 +4,9 @@
 
 An index of a few reports cannot tell whether they leave out a topic that the reports of their time commonly name
 (`qa.search.topic`); this table, from the whole corpus, can. A topic is a compound as a question's are found
-(`qa.lang.nouns.compounds`: 低空|经济, 氢能|产业), here in each report's own text. Those that at least `MIN_SHARE` of
-some five years' reports form, and `MIN_REPORTS` reports in all, are kept; each is then counted in every report that
+(`qa.lang.nouns.compounds`: 低空|经济, 氢能|产业), here in each report's own text, or a single noun (人工智能). The
+compounds that at least `MIN_SHARE` of some five years' reports form, and the nouns that `MIN_NOUN_SHARE` of them say,
+each in `MIN_REPORTS` reports in all, are kept; each is then counted in every report that
 says it anywhere, its spaces and quotation marks left out, as the rule reads the asked reports. (An index's own counts,
 `qa.search.topic.Usage`, read each report's raw text, so a compound that a line break splits counts only here.)
 """
@@ -19,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 MIN_SHARE = 1 / 30
+# A single noun matters only where most of some years' reports say it (`qa.search.topic.SINGLE_ESTABLISHED`, 0.30).
+MIN_NOUN_SHARE = 0.25
 MIN_REPORTS = 20
 WINDOW = 2  # years either side
 SKIP = {"2021_hangzhoushi_3e5853f5"}  # a copy of a seed report
@@ -31,12 +34,14 @@ def flat(path: Path) -> str:
     return flattened(path.read_text(encoding="utf-8"))
 
 
-def formed(path: Path) -> tuple[int, set[str]]:
-    """The report's year and the compounds its text forms."""
-    from qa.lang.nouns import compound_runs, tag
+def formed(path: Path) -> tuple[int, set[str], set[str]]:
+    """The report's year, the compounds its text forms and the nouns it says (as `qa.lang.nouns.topic_nouns`)."""
+    from qa.lang.nouns import compound_runs, is_content_noun, tag
 
-    runs = compound_runs(tag(flat(path)))
-    return int(path.name[:4]), {c.text for run in runs for c in run if _HAN.match(c.text)}
+    words = tag(flat(path))
+    runs = compound_runs(words)
+    return (int(path.name[:4]), {c.text for run in runs for c in run if _HAN.match(c.text)},
+            {word for word, flag in words if is_content_noun(word, flag) and _HAN.match(word)})
 
 
 _TOPICS: tuple[str, ...] = ()
@@ -65,12 +70,17 @@ def main(folder: Path) -> None:
     paths = [p for p in sorted(folder.glob("*.txt")) if p.stem not in SKIP and p.name[:4].isdigit()]
     reports: Counter[int] = Counter(int(p.name[:4]) for p in paths)
     forming: dict[str, Counter[int]] = {}
+    nouns: dict[str, Counter[int]] = {}
     with ProcessPoolExecutor() as pool:
-        for year, found in pool.map(formed, paths, chunksize=4):
+        for year, found, single in pool.map(formed, paths, chunksize=4):
             for topic in found:
                 forming.setdefault(topic, Counter())[year] += 1
-    candidates = tuple(sorted(t for t, by_year in forming.items()
-                              if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= MIN_SHARE))
+            for noun in single:
+                nouns.setdefault(noun, Counter())[year] += 1
+    candidates = tuple(sorted({t for t, by_year in forming.items()
+                               if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= MIN_SHARE}
+                              | {n for n, by_year in nouns.items()
+                                 if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= MIN_NOUN_SHARE}))
     counts: dict[str, Counter[int]] = {t: Counter() for t in candidates}
     with ProcessPoolExecutor(initializer=_keep, initargs=(candidates,)) as pool:
         for year, topics in pool.map(said, paths, chunksize=4):

@@ -53,6 +53,16 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     ("杭州2020年规上工业总产值是多少", "规上工业实现增加值3634亿元。", "产值"),
     ("钱塘区2020年工业总产值多少", "工业总产值突破2900亿元。", None),
     ("四川07年生猪存栏多少万头", "生猪出栏9911万头。", "存栏"),
+    # A part is not the whole, nor another part: 发明 patents, 民间 investment, 服务业, 制造业, one trade.
+    ("深圳2006年发明专利申请量具体多少件", "专利申请量增长42%，达到29728件，居全国第二。", "发明"),
+    ("杭州2020年服务业增加值增长了多少", "全市地区生产总值增长3.9%。", "服务业"),
+    ("杭州2020年服务业增加值增长了多少", "第三产业增加值增长5.1%。", None),  # a word of its kind
+    ("杭州2020年服务外包出口额是多少亿", "货物出口3693亿元、增长2.1%。", "服务外包"),
+    ("广东17年高新技术企业数量打算达到多少家", "培育壮大高新技术企业，争取年底前达2.3万家。", None),
+    # A figure per head is no total: GDP's is not 人均GDP's.
+    ("杭州2020年人均GDP是多少", "全市实现地区生产总值16106亿元，增长3.9%。", "人均"),
+    ("广州十一五末人均GDP目标是多少", "到2010年全市人均生产总值达到1万美元。", None),
+    ("浙江2013年农民人均纯收入多少", "城镇居民人均可支配收入和农村居民人均纯收入分别增长9.6%和10.7%。", None),
     # People call GDP 经济总产值; 产值能耗 is energy per unit of output.
     ("杭州2020年经济总产值是多少", "全市实现地区生产总值16106亿元。", None),
     ("2020年杭州万元产值能耗下降了多少", "单位生产总值能耗下降3.5%。", None),
@@ -61,6 +71,8 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     ("1981年全国工农业总产值实际增长了多少", "工农业总产值的增长速度，一九八一年计划为百分之三点七，实际达到百分之四点六；",
      None),
     ("西安2023年接待入境游客多少人次", "入境旅游持续恢复，全年接待游客2.78亿人次。", "入境"),
+    # A rank asks no figure: "服务外包出口规模居全国第二" answers "服务外包出口在全国排第几".
+    ("杭州的服务外包出口在全国能排第几", "货物出口3693亿元。", None),
 ])
 def test_a_figure_said_of_the_breakdown(question: str, sentence: str, missing: str | None) -> None:
     assert unsaid(question, [sentence]) == missing

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 
 from qa.core.records import Document
-from qa.lang.nouns import Compound
+from qa.lang.nouns import Compound, topic_nouns
 from qa.lang.tokens import tokenizer_fingerprint
 from qa.search import answer as ans
-from qa.search.topic import ESTABLISHED, MIN_NEAR, MIN_REPORTS, Mined, Usage, mined
+from qa.search.topic import ESTABLISHED, MIN_NEAR, MIN_REPORTS, SINGLE_ESTABLISHED, SINGLE_EVERYWHERE, Mined, Usage, mined
 from qa.search.topic import unmentioned as unmentioned_in
 
 
@@ -117,6 +117,35 @@ def test_an_index_with_few_reports_of_the_time_asks_the_corpus() -> None:
     own = Usage([asked, *of_its_time(0, year=2024)])
     assert unmentioned_in([run(("低空", "经济"))], [asked], own) is None
     assert unmentioned_in([run(("氢能", "产业"))], [asked], own) is None
+
+
+def test_the_nouns_a_question_asks_about_come_before_its_question_word() -> None:
+    assert topic_nouns("海南17年发展人工智能有什么部署") == ["发展", "人工智能"]
+    # What it asks for is no topic: the report need not say 管理制度 to answer "要完善什么管理制度".
+    assert "管理制度" not in topic_nouns("为了确保断面水质达标，要完善什么管理制度")
+
+
+def test_a_single_noun_common_in_its_time_that_the_report_never_says_is_unmentioned() -> None:
+    asked = report("hainan2018", 2018, "发展数字经济，建设智慧海南。")
+    share = int(SINGLE_ESTABLISHED * MIN_NEAR) + 1
+    usage = Usage([asked, *of_its_time(share, "人工智能", 2018)])
+    assert unmentioned_in([], [asked], usage, corpus=lambda: usage, singles=["人工智能"]) == "人工智能"
+    # Fewer reports of its time say it: the asker's own word, perhaps (楼市, 停车难).
+    few = Usage([asked, *of_its_time(share - 2, "人工智能", 2018)])
+    assert unmentioned_in([], [asked], few, corpus=lambda: few, singles=["人工智能"]) is None
+    # A noun nearly every report says is the reports' common stock: one that leaves it out says it otherwise.
+    stock = Usage([asked, *of_its_time(int(SINGLE_EVERYWHERE * MIN_NEAR) + 1, "招商", 2018)])
+    assert unmentioned_in([], [asked], stock, corpus=lambda: stock, singles=["招商"]) is None
+    # The report says it: no absence.
+    said = report("hainan2018b", 2018, "布局人工智能产业。")
+    assert unmentioned_in([], [said], usage, corpus=lambda: usage, singles=["人工智能"]) is None
+
+
+def test_the_mined_table_knows_single_nouns_for_the_seeds() -> None:
+    # A seed index alone knows four reports; the table says how many of 2019-2023 say 区块链's 区块.
+    asked = report("hangzhou2021", 2021, "加快建设国家新一代人工智能创新发展试验区。")
+    assert unmentioned_in([], [asked], Usage([asked]), singles=["区块"]) == "区块"
+    assert unmentioned_in([], [asked], Usage([asked]), singles=["人工智能"]) is None  # said
 
 
 def test_the_mined_table_reads_reports_per_year_and_per_topic() -> None:

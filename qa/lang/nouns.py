@@ -8,6 +8,7 @@ reports don't use (打算, 发了, 怎么样) says nothing about whether they an
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,11 +46,23 @@ def tag(text: str, guess: bool = True) -> tuple[tuple[str, str], ...]:
 def content_nouns(text: str, guess: bool = True) -> list[str]:
     """The nouns of `text` of two or more characters, lower-cased, in order, without framing words. `guess`: let
     jieba's HMM find words its dictionary lacks (新冠, 规上, 社零), which is most of the time tagging takes."""
-    out = []
-    for word, flag in tagged(text, guess):
-        if len(word) >= 2 and flag in _NOUN_TAGS and word not in STOPWORDS and word not in _FRAMING:
-            out.append(word)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(word for word, flag in tagged(text, guess) if is_content_noun(word, flag)))
+
+
+def is_content_noun(word: str, flag: str) -> bool:
+    """Whether a tagged word is a noun of two or more characters that does not only frame a question."""
+    return len(word) >= 2 and flag in _NOUN_TAGS and word not in STOPWORDS and word not in _FRAMING
+
+
+# Where a question turns to what it asks: the nouns after it are the thing asked for ("要完善什么管理制度", "建到
+#什么程度"), not the topic asked about.
+_ASKING = re.compile(r"什么|哪|怎么|如何|怎样|啥|咋|有没有|是否|吗|多少|几")
+
+
+def topic_nouns(text: str) -> list[str]:
+    """`content_nouns` of `text` before its question word: "海南17年发展人工智能有什么部署" asks about 人工智能."""
+    found = _ASKING.search(text)
+    return content_nouns(text[:found.start()] if found else text)
 
 
 def wording_nouns(wordings: Sequence[str]) -> list[list[str]]:

@@ -1,6 +1,6 @@
 """Words that make a measure another measure: 入境游客 are not all 游客, 出口 is not 进出口, a patent 授权 is no
 申请, the 调查 unemployment rate is not the 登记 one, 小麦 is not all 粮食, 总产值 is no 增加值, 存栏 no 出栏, 税收
-no whole revenue.
+no whole revenue, and a figure per head (人均) no total.
 
 A figure asked with one of these words is answered only by a sentence that says it (or a word of its kind: 境外
 for 入境); "全年接待游客2.78亿人次" gives no count of 入境游客. A small reviewed table, as for synonyms: the
@@ -24,6 +24,25 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("调查",),
     ("登记",),
     ("农村", "乡村", "农民", "城乡"),
+    ("人均",),
+    ("发明",),
+    ("民间",),
+    ("制造业",),
+    ("服务业", "第三产业", "三产"),
+    ("工业",),
+    ("农业", "第一产业", "农林牧渔"),
+    ("财政总收入",),
+    ("高新技术",),
+    ("战略性新兴", "战新"),
+    ("核心产业",),
+    # The parts of trade the reports break out (as `_TRADE_PARTS`): one part's figure is no other's.
+    ("跨境电商", "跨境电子商务"),
+    ("服务外包",),
+    ("服务贸易",),
+    ("机电产品",),
+    ("一般贸易",),
+    ("加工贸易",),
+    ("边境贸易", "边贸"),
     ("户籍",),
     ("常住",),
     ("出生",),
@@ -58,10 +77,12 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 )
 # Clauses, not list items: "城镇、农村居民人均可支配收入分别增长5%、6%" says 农村 with its figure.
 _CLAUSE = re.compile(r"[，,：:；;]")
-_FIGURE_ASKED = re.compile(r"(?<!哪)(?:多少|几(?!乎))")  # 哪几 asks a list
+_FIGURE_ASKED = re.compile(r"多少|(?<![哪第])几(?!乎)")  # 哪几 asks a list, 第几 a rank
 # A clause that goes on with its subject left out: it opens with a verb of change or level, or the figure itself.
-# A year, or a word of plan or outcome, may come first ("一九八一年计划为百分之三点七", "预计达到六百二十八亿元").
-_ELIDED = re.compile(r"(?:(?:19|20)\d\d年|[一二][九〇零○][〇零○一二三四五六七八九]{2}年)?(?:计划|实际|预计)?"
+# A year, or a word of plan or outcome, may come first ("一九八一年计划为百分之三点七", "预计达到六百二十八亿元",
+# "争取年底前达2.3万家").
+_ELIDED = re.compile(r"(?:(?:19|20)\d\d年|[一二][九〇零○][〇零○一二三四五六七八九]{2}年)?(?:计划|实际|预计|力争|争取|确保)?"
+                     r"(?:到?(?:(?:19|20)\d\d年)?(?:年底|年末|底)前?|年内)?"
                      r"(?:分别|同比|比上年|全年)?(?:增长|下降|减少|提高|达到|达|突破|超过|实现|完成|为|约|近|占|\d)")
 # Clauses with no figure that may come between the word and its figure ("工业总产值（不包括手工业产值，下同），…").
 _BETWEEN = 2

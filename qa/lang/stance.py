@@ -8,8 +8,9 @@ A report of year Y plans Y ("今年…预期目标", "拟按3%安排", "6%以上
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from qa.lang.figures import figures
+from qa.lang.figures import figures, gives_figure
 
 _SPAN = re.compile(r"五年|年均|平均每年|各年度|十[一二三四五六七八九]五(?:期间|时期|末)|以来")
 # Words that speak of several years only in the clause that gives the figure: elsewhere in the sentence they
@@ -51,3 +52,21 @@ def stance(clause: str, sentence: str, report_year: int | None = None) -> str | 
     if report_year in years or _PLAN.search(sentence):
         return "plan"
     return "review" if _REVIEW.search(sentence) else None
+
+
+# A figure over several years ("五年累计1858亿美元", "年均增长10.2%") is no one year's. Only its own clause says so:
+# after "五年来，" a clause may give a count to date ("有146家在京投资"), as 累计 alone may, and a 年均浓度 is one
+# year's average.
+_OVER_YEARS = re.compile(r"五年|年均(?!浓度|值)|平均每年|十[一二三四五六七八九]五(?:期间|时期)")
+_OVER_YEARS_ASKED = re.compile(_OVER_YEARS.pattern + r"|累计|平均|期间|时期|以来|几年|多年|一共|总共|合计|历年")
+_CLAUSES = re.compile(r"[，,；;：:]")
+
+
+def asks_over_years(question: str) -> bool:
+    return bool(_OVER_YEARS_ASKED.search(question))
+
+
+def over_years_only(sentences: Sequence[str]) -> bool:
+    """Whether every figure the sentences give is over several years, and one is given."""
+    clauses = [clause for sentence in sentences for clause in _CLAUSES.split(sentence) if gives_figure(clause)]
+    return bool(clauses) and all(_OVER_YEARS.search(clause) for clause in clauses)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from qa.lang.stance import asks_over_years, over_years_only
 from qa.search.asks import coverage
 from qa.search.extract import answers_year, extract, format_answer
 from qa.search.given import not_given, off_year
@@ -172,8 +173,11 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     def other_year(sents: list[tuple[int, str]]) -> int | None:
         return off_year(sents, flat, report_years, outcome_years, parts, ev.years_loose)
 
+    one_year = len(set(outcome_years)) == 1 and not asks_over_years(question)
+
     def planned(p: int, sent: str) -> bool:
-        return other_year([(p, sent)]) is not None
+        # Another year's figure, or a figure over several years where one year's is asked.
+        return other_year([(p, sent)]) is not None or (one_year and over_years_only([sent]))
 
     picked = extract(question, flat, weights, wordings=wordings, groups=groups, years=years,
                      planned=planned if outcome_years else None) if texts else []

@@ -12,7 +12,7 @@ from embeddings.encoder import Encoder, start_query
 from qa.core.records import Chunk, Citation, Filters, Passage, Turn
 from qa.index.snapshot import Snapshot
 from qa.lang.figures import gives_figure
-from qa.lang.nouns import compounds, unseen_nouns, wording_nouns
+from qa.lang.nouns import compounds, topic_nouns, unseen_nouns, wording_nouns
 from qa.lang.places import PlaceMatcher, short_name
 from qa.lang.query import QueryInfo, parse_query, plan_periods_ending, strip_years, year_in_chinese
 from qa.lang.ranks import gives_rank
@@ -160,7 +160,7 @@ def run(
         evidence = replace(evidence, missing_town=unnamed_towns[0])
     if scope.doc_ids is not None and not is_number_question(effective):
         absent = unmentioned(compounds(topic), [snap.documents[d] for d in scope.doc_ids if d in snap.documents],
-                             usage_of(snap, snap.documents.values))
+                             usage_of(snap, snap.documents.values), singles=topic_nouns(topic))
         evidence = replace(evidence, missing_topic=absent)
     groups = [target_of.get(p.citation.doc_id, -1) for p in shown]
     # The newest report speaks of the year before it too (2026's review of 2025).

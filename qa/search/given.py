@@ -23,7 +23,7 @@ from qa.lang.qualifiers import part_only, unsaid
 from qa.lang.query import digit_years, years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
-from qa.lang.stance import stance
+from qa.lang.stance import asks_over_years, over_years_only, stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
@@ -97,6 +97,9 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     if dated and not years_loose:
         # "钱塘新区2020年GDP多少": "地区生产总值、工业总产值2019年分别突破1100亿元" is 2019's.
         return f"报告中只有{'、'.join(f'{y}年' for y in dated)}的数字，没有给出{asked}的"
+    if len(set(outcome_years)) == 1 and not asks_over_years(question) and over_years_only([s for _, s in picked]):
+        # "97年外商直接投资实际到位多少": "外商直接投资实际金额五年累计1858亿美元" is five years'.
+        return f"报告中只有多年累计或年均的数字，没有给出{asked}的"
     # What the line gives must come from the asked years' figures: "南昌98年社零多少亿元" is not answered in 亿元 by the
     # 1998 report's "预计完成109.7亿元" (1997's) beside the 1999 report's "社会消费品零售总额增长9.4%".
     own = [(p, sent) for p, sent in picked if off_year([(p, sent)], texts, report_years, outcome_years, parts,
@@ -110,6 +113,9 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"{parent}的报告中没有给出{name}的这一数字"
     unit = asked_unit(question)
     figures = [sent for _, sent in picked if gives_figure(sent)]
+    if number_question and not figures and "多少" in question and not asks_rank_only(question):
+        # "萧山2024年最低工资标准是多少": "居民可支配收入与经济增长同步" talks about pay but gives no figure.
+        return "报告中没有给出这一数字"
     # The unit binds the breakdown's figure only where one figure is asked ("PM2.5浓度多少，优良天数多少天" asks two).
     in_unit = (lambda clause: gives_unit(clause, unit)) if unit is not None and asks_one_figure(question) else gives_figure
     if figures and (word := unsaid(question, figures, in_unit)):
