@@ -20,7 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 MIN_SHARE = 1 / 30
-# A single noun matters only where most of some years' reports say it (`qa.search.topic.SINGLE_ESTABLISHED`, 0.30).
+# A single noun matters only where 30% of some years' reports say it (`qa.search.topic.SINGLE_ESTABLISHED`). A noun
+# is kept by the share of reports whose jieba cut forms it, but counted, as the rule reads it, wherever its characters
+# stand: a noun jieba always cuts otherwise in running text (or one with a Latin letter, 5g) is not in the table, so it
+# is never absent for the seeds, where a whole-corpus index, counting its own reports, may find it so.
 MIN_NOUN_SHARE = 0.25
 MIN_REPORTS = 20
 WINDOW = 2  # years either side
@@ -35,7 +38,8 @@ def flat(path: Path) -> str:
 
 
 def formed(path: Path) -> tuple[int, set[str], set[str]]:
-    """The report's year, the compounds its text forms and the nouns it says (as `qa.lang.nouns.topic_nouns`)."""
+    """The report's year, the compounds its text forms and the nouns it says (`qa.lang.nouns.is_content_noun`, as
+    a question's topic nouns are found)."""
     from qa.lang.nouns import compound_runs, is_content_noun, tag
 
     words = tag(flat(path))

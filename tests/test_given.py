@@ -6,6 +6,7 @@ import pytest
 
 from qa.lang.changes import asks_change_only, gives_change
 from qa.lang.ranks import asks_rank_only, gives_rank
+from qa.lang.stance import over_years_only
 from qa.search import answer as ans
 from qa.search.given import earlier_result_year, later_target_year, not_given, only_results, other_years_only, part
 
@@ -439,6 +440,10 @@ def test_a_figure_asked_and_no_figure_given_is_declined() -> None:
     assert not_given("1975年和我国建交的国家有多少个", words, [(0, words)], [words], number_question=True) is None
     rank = "服务外包出口规模居全国第二。"
     assert not_given("杭州服务外包出口在全国排第几", rank, [(0, rank)], [rank], number_question=True) is None
+    # A change, a share or a rank in words is a figure given too.
+    for question, line in (("2020年城乡居民收入比2010年翻了多少", "城乡居民收入比2010年翻了一番。"),
+                           ("杭州GDP位次是多少", "地区生产总值居全国城市第八位。")):
+        assert not_given(question, line, [(0, line)], [line], number_question=True) is None, question
 
 
 def test_a_figure_over_several_years_is_no_one_years() -> None:
@@ -455,3 +460,9 @@ def test_a_figure_over_several_years_is_no_one_years() -> None:
     # A year's average concentration is the year's; a count to date after "五年来，" is no average.
     assert reason("北京2014年PM2.5实际降了多少", "细颗粒物年均浓度实际下降了4%。") is None
     assert reason("98年有多少家500强在北京投资", "五年来，全球最大的500家跨国公司有146家在京投资。") is None
+    # A yearly average of a level, a year in words and a five-year plan's name are one year's; a quoted plan
+    # period is several.
+    for one_year in ("在岗职工年均工资达到8.5万元。", "一九八五年工农业总产值达到八千二百亿元。",
+                     "第七个五年计划的第一年，国民生产总值增长8%。"):
+        assert not over_years_only([one_year]), one_year
+    assert over_years_only(["“十三五”期间新增城镇就业50万人。"])

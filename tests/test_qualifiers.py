@@ -62,6 +62,15 @@ def test_the_breakdown_a_figure_is_asked_in(question: str, asked: list[str]) -> 
     # A figure per head is no total: GDP's is not 人均GDP's.
     ("杭州2020年人均GDP是多少", "全市实现地区生产总值16106亿元，增长3.9%。", "人均"),
     ("广州十一五末人均GDP目标是多少", "到2010年全市人均生产总值达到1万美元。", None),
+    # Incomes are per head however a report says them; older reports say 平均每人.
+    ("2020年农村居民人均可支配收入增长多少", "城乡居民收入分别增长3.9%和6.7%。", None),
+    ("1985年农民人均纯收入多少", "农民平均每人纯收入达到397元。", None),
+    ("人均预期寿命是多少岁", "居民平均预期寿命达到79.2岁。", None),
+    # A kind's other names: 高新企业, 民营投资, 全部财政收入; a place named 工业园区 is no part of 工业.
+    ("高新技术企业有多少家", "国家高新企业达到1.1万家。", None),
+    ("2020年民间投资增长多少", "民营投资增长12%。", None),
+    ("苏州工业园区2020年GDP多少", "园区实现地区生产总值2907亿元。", None),
+    ("1981年农业总产值多少", "工农业总产值达到7490亿元。", "农业"),
     ("浙江2013年农民人均纯收入多少", "城镇居民人均可支配收入和农村居民人均纯收入分别增长9.6%和10.7%。", None),
     # People call GDP 经济总产值; 产值能耗 is energy per unit of output.
     ("杭州2020年经济总产值是多少", "全市实现地区生产总值16106亿元。", None),

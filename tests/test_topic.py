@@ -123,6 +123,9 @@ def test_the_nouns_a_question_asks_about_come_before_its_question_word() -> None
     assert topic_nouns("海南17年发展人工智能有什么部署") == ["发展", "人工智能"]
     # What it asks for is no topic: the report need not say 管理制度 to answer "要完善什么管理制度".
     assert "管理制度" not in topic_nouns("为了确保断面水质达标，要完善什么管理制度")
+    # What frames the asking is no topic either; 这几年 asks nothing.
+    assert topic_nouns("海绵城市建设进展如何") == ["海绵", "建设"]
+    assert "招商引资" in topic_nouns("钱塘区这几年招商引资怎么样")
 
 
 def test_a_single_noun_common_in_its_time_that_the_report_never_says_is_unmentioned() -> None:

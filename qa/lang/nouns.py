@@ -55,14 +55,17 @@ def is_content_noun(word: str, flag: str) -> bool:
 
 
 # Where a question turns to what it asks: the nouns after it are the thing asked for ("要完善什么管理制度", "建到
-#什么程度"), not the topic asked about.
-_ASKING = re.compile(r"什么|哪|怎么|如何|怎样|啥|咋|有没有|是否|吗|多少|几")
+# 什么程度"), not the topic asked about. 这几年 and 几内亚 ask nothing.
+_ASKING = re.compile(r"什么|哪|怎么|如何|怎样|啥|咋|有没有|是否|是不是|能否|何时|吗|多少|(?<![这近前])几(?!年|内亚)")
+# Nouns that frame what is asked about a topic, not a topic ("城中村改造进展如何", "有什么思路").
+_ASKED_ABOUT = frozenset("进展 思路 部署 定位 措施 举措 成效 现状 力度 对策 做法 政策 安排 打算 规划 计划 目标 任务 重点"
+                         " 方向 路径 效果 成绩 成果 进度".split())
 
 
 def topic_nouns(text: str) -> list[str]:
     """`content_nouns` of `text` before its question word: "海南17年发展人工智能有什么部署" asks about 人工智能."""
     found = _ASKING.search(text)
-    return content_nouns(text[:found.start()] if found else text)
+    return [noun for noun in content_nouns(text[:found.start()] if found else text) if noun not in _ASKED_ABOUT]
 
 
 def wording_nouns(wordings: Sequence[str]) -> list[list[str]]:

@@ -24,15 +24,16 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("调查",),
     ("登记",),
     ("农村", "乡村", "农民", "城乡"),
-    ("人均",),
+    # Older reports say 平均每人 (`_IMPLIED`: an income or a life span is per head however it is said).
+    ("人均", "平均每人", "每人平均"),
     ("发明",),
-    ("民间",),
+    ("民间", "民营"),
     ("制造业",),
     ("服务业", "第三产业", "三产"),
     ("工业",),
     ("农业", "第一产业", "农林牧渔"),
-    ("财政总收入",),
-    ("高新技术",),
+    ("财政总收入", "全部财政收入"),
+    ("高新技术", "高新企业", "高企"),
     ("战略性新兴", "战新"),
     ("核心产业",),
     # The parts of trade the reports break out (as `_TRADE_PARTS`): one part's figure is no other's.
@@ -93,6 +94,8 @@ _SAID = {"出口": re.compile(r"(?<!进)出口"), "进口": re.compile(r"进口(
          "产值": re.compile(r"(?<!经济总)(?<!gdp总)(?<!GDP总)(?<!国内总)(?<!地区总)产值(?!能耗)"),
          "高中": re.compile(r"(?<!提)高中(?!央|等|端)"),
          "税收": re.compile(r"(?<!非)(?<!减免)(?<!减)税收"),
+         # 手工业, 轻工业 and 工农业 are not all 工业, nor is 苏州工业园区 a part of it; 非农业 is no 农业.
+         "工业": re.compile(r"(?<![手轻重])工业(?!园区)"), "农业": re.compile(r"(?<![工非])农业"),
          "PM2.5": re.compile(r"(?i)pm\s*2\.5"), "PM10": re.compile(r"(?i)pm\s*10(?!\d)")}
 
 
@@ -109,14 +112,19 @@ def _says(word: str, text: str) -> bool:
     return bool(pattern.search(text)) if pattern else word in text
 
 
+# Measures that are per head by nature: "城乡居民收入分别增长3.9%和6.7%" and "居民平均预期寿命" are per head, so 人均
+# asks nothing more of them; 人均GDP asks more of GDP.
+_IMPLIED = {"人均": re.compile(r"收入|寿命")}
+
+
 def asked_qualifiers(question: str) -> list[tuple[str, ...]]:
-    """The groups whose words the question says where it asks a figure (in a clause with 多少 or 几: "有没有死亡的"
-    asks no figure of 死亡), each led by the word it says."""
+    """The groups whose words the question says where it asks a figure (in a clause with 多少 or 几, not 第几 or
+    哪几: "有没有死亡的" asks no figure of 死亡), each led by the word it says."""
     asking = "，".join(clause for clause in _CLAUSE.split(question) if _FIGURE_ASKED.search(clause))
     out = []
     for group in _GROUPS:
         said = [word for word in group if _says(word, asking)]
-        if said:
+        if said and not (group[0] in _IMPLIED and _IMPLIED[group[0]].search(asking)):
             out.append((said[0], *(w for w in group if w != said[0])))
     return out
 

@@ -54,15 +54,18 @@ def stance(clause: str, sentence: str, report_year: int | None = None) -> str | 
     return "review" if _REVIEW.search(sentence) else None
 
 
-# A figure over several years ("五年累计1858亿美元", "年均增长10.2%") is no one year's. Only its own clause says so:
-# after "五年来，" a clause may give a count to date ("有146家在京投资"), as 累计 alone may, and a 年均浓度 is one
-# year's average.
-_OVER_YEARS = re.compile(r"五年|年均(?!浓度|值)|平均每年|十[一二三四五六七八九]五(?:期间|时期)")
+# A figure over several years ("五年累计1858亿美元", "年均增长10.2%", "“十三五”期间新增就业50万人") is no one year's.
+# Only its own clause says so: after "五年来，" a clause may give a count to date ("有146家在京投资"), as 累计 alone
+# may. A year in words (一九八五年), a five-year plan's name (第七个五年计划) and a yearly average of a level (年均浓度,
+# 年均工资) are one year's. Like `_SPAN`, but of the figure's clause alone.
+_OVER_YEARS = re.compile(r"(?<![〇零○一二三四五六七八九十])五年(?!级|计划|规划)|年均(?=增|递增|提高|下降|降低|减少|新增)"
+                         r"|平均每年|十[一二三四五六七八九]五[”\"’]?(?:期间|时期)")
 _OVER_YEARS_ASKED = re.compile(_OVER_YEARS.pattern + r"|累计|平均|期间|时期|以来|几年|多年|一共|总共|合计|历年")
 _CLAUSES = re.compile(r"[，,；;：:]")
 
 
 def asks_over_years(question: str) -> bool:
+    """Whether the question asks over several years itself ("累计", "十三五期间", "这几年")."""
     return bool(_OVER_YEARS_ASKED.search(question))
 
 

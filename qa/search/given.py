@@ -10,6 +10,10 @@ before it in results ("增长3.9%", "比上年增长7.8%") and plans its own in 
 when every figure the line gives is such a target, set after the asked year, the figure asked for is not given.
 The other way round, a report's review gives the years before its own: "南昌98年社零多少" is not answered by the 1998
 report's "预计完成109.7亿元", which is 1997's.
+
+Nor is a 多少 question answered by a line that gives no figure, change, share or rank at all ("萧山2024年最低工资标准
+是多少": "居民可支配收入与经济增长同步"), or one year's by figures that are all over several years ("97年外商直接投资
+实际到位多少": "五年累计1858亿美元").
 """
 
 from __future__ import annotations
@@ -113,7 +117,8 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
         return f"{parent}的报告中没有给出{name}的这一数字"
     unit = asked_unit(question)
     figures = [sent for _, sent in picked if gives_figure(sent)]
-    if number_question and not figures and "多少" in question and not asks_rank_only(question):
+    if number_question and "多少" in question and not (figures or gives_change(line) or gives_share(line, question)
+                                                      or gives_rank(line)):
         # "萧山2024年最低工资标准是多少": "居民可支配收入与经济增长同步" talks about pay but gives no figure.
         return "报告中没有给出这一数字"
     # The unit binds the breakdown's figure only where one figure is asked ("PM2.5浓度多少，优良天数多少天" asks two).

@@ -6,8 +6,8 @@ by word. A compound used as often before as after ("年度目标", "重污染", 
 wording of what the report says otherwise, and is left to the model. A topic the reports of its time commonly
 name ("武威23年氢能产业有什么规划": one report in ten of 2021–2025 says 氢能产业) is absent when the asked report
 never even says one of its words (氢能); one whose words it does say ("年度目标") may be put another way there.
-A single noun ("海南17年发展人工智能有什么部署") is absent when the asked reports never say it and most reports of its
-time do, but not nearly all: a noun nearly every report says (招商) is common stock, not a topic.
+A single noun ("海南17年发展人工智能有什么部署") is absent when the asked reports never say it and at least 30% of the
+reports of its time do, but not nearly all: a noun nearly every report says (招商) is common stock, not a topic.
 Every 多少 question is left to the model too: the reports name a metric in many ways ("粮食总产" for 粮食总产量).
 """
 
@@ -171,7 +171,8 @@ def unmentioned(runs: Sequence[tuple[Compound, ...]], scoped: Sequence[Document]
     """The first compound of `runs` (`qa.lang.nouns.compounds`) whose run none of the `scoped` reports says in any
     form, and that is new since their year among the indexed reports (`usage`), or the `corpus`'s where that knows
     more reports of their time; None when every run is said in part, or its compounds are neither newer than they
-    are nor common in their time with a word they never say."""
+    are nor common in their time with a word they never say. Then the first of the question's `singles`
+    (`qa.lang.nouns.topic_nouns`) the scoped reports never say and 30–90% of the reports of their time do."""
     years = [doc.year for doc in scoped]
     if not (runs or singles) or not scoped or len(scoped) > MAX_SCOPE or None in years:
         return None
