@@ -81,10 +81,12 @@ def main(folder: Path) -> None:
                 forming.setdefault(topic, Counter())[year] += 1
             for noun in single:
                 nouns.setdefault(noun, Counter())[year] += 1
-    candidates = tuple(sorted({t for t, by_year in forming.items()
-                               if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= MIN_SHARE}
-                              | {n for n, by_year in nouns.items()
-                                 if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= MIN_NOUN_SHARE}))
+
+    def kept(found: dict[str, Counter[int]], share: float) -> set[str]:
+        return {t for t, by_year in found.items()
+                if sum(by_year.values()) >= MIN_REPORTS and windowed(by_year, reports) >= share}
+
+    candidates = tuple(sorted(kept(forming, MIN_SHARE) | kept(nouns, MIN_NOUN_SHARE)))
     counts: dict[str, Counter[int]] = {t: Counter() for t in candidates}
     with ProcessPoolExecutor(initializer=_keep, initargs=(candidates,)) as pool:
         for year, topics in pool.map(said, paths, chunksize=4):

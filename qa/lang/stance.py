@@ -64,9 +64,10 @@ _OVER_YEARS_ASKED = re.compile(_OVER_YEARS.pattern + r"|累计|平均|期间|时
 _CLAUSES = re.compile(r"[，,；;：:]")
 
 
-def asks_over_years(question: str) -> bool:
-    """Whether the question asks over several years itself ("累计", "十三五期间", "这几年")."""
-    return bool(_OVER_YEARS_ASKED.search(question))
+def asks_one_year(question: str, outcome_years: Sequence[int]) -> bool:
+    """Whether the question asks one year's result (its only outcome year), and not over several years itself
+    ("累计", "十三五期间", "这几年")."""
+    return len(set(outcome_years)) == 1 and not _OVER_YEARS_ASKED.search(question)
 
 
 def over_years_only(sentences: Sequence[str]) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from qa.lang.stance import asks_over_years, over_years_only
+from qa.lang.stance import asks_one_year, over_years_only
 from qa.search.asks import coverage
 from qa.search.extract import answers_year, extract, format_answer
 from qa.search.given import not_given, off_year
@@ -173,7 +173,7 @@ def decide(question: str, texts: Sequence[str], weights: dict[str, float], ev: E
     def other_year(sents: list[tuple[int, str]]) -> int | None:
         return off_year(sents, flat, report_years, outcome_years, parts, ev.years_loose)
 
-    one_year = len(set(outcome_years)) == 1 and not asks_over_years(question)
+    one_year = asks_one_year(question, outcome_years)
 
     def planned(p: int, sent: str) -> bool:
         # Another year's figure, or a figure over several years where one year's is asked.

@@ -27,7 +27,7 @@ from qa.lang.qualifiers import part_only, unsaid
 from qa.lang.query import digit_years, years_named
 from qa.lang.ranks import asks_rank_only, gives_rank
 from qa.lang.shares import asks_share, gives_share
-from qa.lang.stance import asks_over_years, over_years_only, stance
+from qa.lang.stance import asks_one_year, over_years_only, stance
 from qa.lang.units import asked_unit, asks_stock, asks_total, gives_level, gives_unit
 
 _CLAUSE = re.compile(r"[，,：:、；;]")
@@ -101,7 +101,7 @@ def not_given(question: str, line: str, picked: Sequence[tuple[int, str]], texts
     if dated and not years_loose:
         # "钱塘新区2020年GDP多少": "地区生产总值、工业总产值2019年分别突破1100亿元" is 2019's.
         return f"报告中只有{'、'.join(f'{y}年' for y in dated)}的数字，没有给出{asked}的"
-    if len(set(outcome_years)) == 1 and not asks_over_years(question) and over_years_only([s for _, s in picked]):
+    if asks_one_year(question, outcome_years) and over_years_only([s for _, s in picked]):
         # "97年外商直接投资实际到位多少": "外商直接投资实际金额五年累计1858亿美元" is five years'.
         return f"报告中只有多年累计或年均的数字，没有给出{asked}的"
     # What the line gives must come from the asked years' figures: "南昌98年社零多少亿元" is not answered in 亿元 by the
