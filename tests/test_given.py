@@ -423,27 +423,32 @@ def test_a_sentence_that_reviews_leads_no_list_of_targets() -> None:
         assert later_target_year([(0, figure)], [previous + figure], [2015], [2014], [None]) is None, previous
 
 
+def one_line(question: str, line: str) -> str | None:
+    """`not_given` of a number question answered by one sentence, all the passage there is."""
+    return not_given(question, line, [(0, line)], [line], number_question=True)
+
+
 def test_a_trade_figure_of_one_part_only_is_declined() -> None:
     sent = "跨境电商进出口总额1084.2亿元、增长13.9%。"
-    reason = not_given("杭州2020年外贸进出口总额是多少", sent, [(0, sent)], [sent], number_question=True)
+    reason = one_line("杭州2020年外贸进出口总额是多少", sent)
     assert reason == "报告中只有“跨境电商”这一部分的数字，没有给出总的"
     whole = "外贸进出口总额5934亿元，其中跨境电商进出口1084.2亿元。"
-    assert not_given("杭州2020年外贸进出口总额是多少", whole, [(0, whole)], [whole], number_question=True) is None
+    assert one_line("杭州2020年外贸进出口总额是多少", whole) is None
 
 
 def test_a_figure_asked_and_no_figure_given_is_declined() -> None:
     sent = "居民可支配收入与经济增长同步；"
-    reason = not_given("萧山2024年最低工资标准是多少", sent, [(0, sent)], [sent], number_question=True)
+    reason = one_line("萧山2024年最低工资标准是多少", sent)
     assert reason == "报告中没有给出这一数字"
     # A figure in words is one ("一百多个"); a rank asks none ("第二" answers 排第几).
     words = "同我国建交的国家已经有一百多个。"
-    assert not_given("1975年和我国建交的国家有多少个", words, [(0, words)], [words], number_question=True) is None
+    assert one_line("1975年和我国建交的国家有多少个", words) is None
     rank = "服务外包出口规模居全国第二。"
-    assert not_given("杭州服务外包出口在全国排第几", rank, [(0, rank)], [rank], number_question=True) is None
+    assert one_line("杭州服务外包出口在全国排第几", rank) is None
     # A change, a share or a rank in words is a figure given too.
     for question, line in (("2020年城乡居民收入比2010年翻了多少", "城乡居民收入比2010年翻了一番。"),
                            ("杭州GDP位次是多少", "地区生产总值居全国城市第八位。")):
-        assert not_given(question, line, [(0, line)], [line], number_question=True) is None, question
+        assert one_line(question, line) is None, question
 
 
 def test_a_figure_over_several_years_is_no_one_years() -> None:
